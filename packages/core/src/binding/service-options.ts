@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { PollPolicy } from '../client/poll-policy.js';
+
+export const CardBindingServiceOptions = z.object({
+  /** Lifetime of a binding whose provider names no expiry of its own. */
+  defaultTtlMs: z
+    .number()
+    .int()
+    .positive()
+    .default(30 * 60_000),
+  /** How long `waitForCompletion` waits by default before expiring a binding (the seed's 5 minutes). */
+  completionTimeoutMs: z
+    .number()
+    .int()
+    .positive()
+    .default(5 * 60_000),
+  pollPolicy: PollPolicy.default(PollPolicy.parse({})),
+});
+export type CardBindingServiceOptions = z.infer<typeof CardBindingServiceOptions>;

@@ -1,0 +1,206 @@
+import http from 'node:http';
+import https from 'node:https';
+import got, { RequestError, type Got } from 'got';
+import { z } from 'zod';
+import { CardBindingError } from '../errors.js';
+import { type Logger, redactingLogger, silentLogger } from '../ports/logger.js';
+import { redactText } from '../redaction/redact.js';
+
+export const HttpTimeouts = z.object({
+  /** TCP (and TLS) connect. */
+  connectMs: z.number().int().positive().default(5_000),
+  /** From the request written to the first byte of the answer. */
+  responseMs: z.number().int().positive().default(15_000),
+  /** The whole exchange, retries excluded. */
+  totalMs: z.number().int().positive().default(30_000),
+});
+export type HttpTimeouts = z.infer<typeof HttpTimeouts>;
+
+export const HttpClientOptions = z.object({
+  /** Shown in transcripts and errors: usually the provider id. */
+  name: z.string().min(1),
+  timeouts: HttpTimeouts.default(HttpTimeouts.parse({})),
+  /** Extra attempts for requests marked `safeToRetry`; others are never repeated. */
+  retries: z.number().int().min(0).max(5).default(2),
+  maxSockets: z.number().int().positive().default(64),
+  /** Longest answer body kept in a transcript line. */
+  transcriptBodyLimit: z.number().int().positive().default(2_048),
+});
+export type HttpClientOptionsInput = z.input<typeof HttpClientOptions> & { logger?: Logger };
+
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  /** Sent as application/x-www-form-urlencoded, UTF-8. */
+  form?: Record<string, string>;
+  /** Query parameters for GET. */
+  searchParams?: Record<string, string>;
+  headers?: Record<string, string>;
+  /** Reads that may be repeated without effect at the provider (GetList, Search). */
+  safeToRetry?: boolean;
+}
+
+export interface HttpResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  durationMs: number;
+}
+
+export interface TranscriptEntry {
+  client: string;
+  method: string;
+  url: string;
+  requestBody?: string;
+  statusCode?: number;
+  responseBody?: string;
+  durationMs: number;
+  error?: string;
+}
+
+export interface HttpClient {
+  request(request: HttpRequest): Promise<HttpResponse>;
+  /** Frees the keep-alive sockets. */
+  close(): void;
+  readonly got: Got;
+}
+
+const RETRYABLE_ERROR_CODES = [
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EADDRINUSE',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ENOTFOUND',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+];
+
+/**
+ * A got instance per provider: phase timeouts, a keep-alive agent, retries only for requests marked
+ * safe to repeat, and a redacted transcript of every exchange logged at debug level.
+ */
+export function createHttpClient(input: HttpClientOptionsInput): HttpClient {
+  const options = HttpClientOptions.parse(input);
+  const logger = redactingLogger(input.logger ?? silentLogger);
+  const agent = {
+    http: new http.Agent({ keepAlive: true, maxSockets: options.maxSockets }),
+    https: new https.Agent({ keepAlive: true, maxSockets: options.maxSockets }),
+  };
+
+  const instance = got.extend({
+    agent,
+    throwHttpErrors: false,
+    followRedirect: false,
+    timeout: {
+      connect: options.timeouts.connectMs,
+      secureConnect: options.timeouts.connectMs,
+      response: options.timeouts.responseMs,
+      request: options.timeouts.totalMs,
+    },
+    retry: {
+      limit: options.retries,
+      methods: ['GET', 'POST'],
+      statusCodes: [408, 429, 500, 502, 503, 504],
+      errorCodes: RETRYABLE_ERROR_CODES,
+      // got would also retry POSTs; only requests the provider marked as safe reads are repeated.
+      calculateDelay: ({ computedValue, error }) =>
+        error.options.context['safeToRetry'] === true ? Math.min(computedValue, 1_000) : 0,
+    },
+  });
+
+  const transcript = (entry: TranscriptEntry): void => {
+    logger.debug({ transcript: entry }, 'provider http exchange');
+  };
+  const limit = (body: string): string =>
+    body.length > options.transcriptBodyLimit ? `${body.slice(0, options.transcriptBodyLimit)}…` : body;
+
+  return {
+    got: instance,
+    close: () => {
+      agent.http.destroy();
+      agent.https.destroy();
+    },
+    async request(request) {
+      const started = performance.now();
+      const requestBody = request.form ? new URLSearchParams(request.form).toString() : undefined;
+      const url = request.searchParams
+        ? `${request.url}${request.url.includes('?') ? '&' : '?'}${new URLSearchParams(request.searchParams).toString()}`
+        : request.url;
+      const base: Omit<TranscriptEntry, 'durationMs'> = {
+        client: options.name,
+        method: request.method,
+        url: redactText(url),
+        ...(requestBody === undefined ? {} : { requestBody: redactText(requestBody) }),
+      };
+      try {
+        const response = await instance(url, {
+          method: request.method,
+          headers: request.headers,
+          ...(requestBody === undefined
+            ? {}
+            : {
+                body: requestBody,
+                headers: {
+                  ...request.headers,
+                  'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+                },
+              }),
+          context: { safeToRetry: request.safeToRetry === true },
+          responseType: 'text',
+        });
+        const durationMs = performance.now() - started;
+        transcript({
+          ...base,
+          statusCode: response.statusCode,
+          responseBody: limit(redactText(response.body)),
+          durationMs,
+        });
+        if (response.statusCode >= 500) {
+          throw new CardBindingError(
+            'PROVIDER_UNAVAILABLE',
+            `${options.name} answered HTTP ${response.statusCode}`,
+            {
+              providerCode: `HTTP_${response.statusCode}`,
+            },
+          );
+        }
+        return {
+          statusCode: response.statusCode,
+          headers: response.headers,
+          body: response.body,
+          durationMs,
+        };
+      } catch (error) {
+        if (error instanceof CardBindingError) throw error;
+        const durationMs = performance.now() - started;
+        const code = error instanceof RequestError ? error.code : 'UNKNOWN';
+        transcript({ ...base, durationMs, error: code });
+        throw new CardBindingError(
+          'PROVIDER_UNAVAILABLE',
+          `${options.name} could not be reached (${describeTransportError(code)})`,
+          {
+            providerCode: code,
+            // got's RequestError carries the request options, body included: keep only a redacted summary.
+            cause: new Error(
+              `${code}: ${redactText(error instanceof Error ? error.message : String(error))}`,
+            ),
+          },
+        );
+      }
+    },
+  };
+}
+
+function describeTransportError(code: string): string {
+  switch (code) {
+    case 'ETIMEDOUT':
+      return 'timed out';
+    case 'ECONNRESET':
+      return 'connection reset';
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    default:
+      return code;
+  }
+}

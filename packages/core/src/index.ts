@@ -1,0 +1,82 @@
+import 'reflect-metadata/lite';
+
+export {
+  CardBindingError,
+  CardBindingErrorCode,
+  CardBindingFailure,
+  type CardBindingErrorOptions,
+} from './errors.js';
+export { toCardBindingError } from './to-card-binding-error.js';
+export { Secret } from './secret.js';
+export { parseConfig } from './config.js';
+export { passesLuhn } from './luhn.js';
+export { FormParam, RedirectAction, FormAction, NextAction } from './next-action.js';
+export { CardDisplay, CardToken, SavedCard, CardView, toCardView, maskPan } from './card.js';
+export { Customer } from './customer.js';
+export {
+  ProviderRef,
+  ProviderOutcome,
+  CallbackRequest,
+  CallbackResponse,
+  type CardBindingProvider,
+  type ProviderInitContext,
+  type ProviderContext,
+  type ProviderTrigger,
+  type ProviderCallbackContext,
+  type CallbackResult,
+  type RemoveCardContext,
+} from './provider.js';
+export { BindingStatus } from './binding/status.js';
+export { Binding, BindingRecord, toBinding } from './binding/binding.js';
+export {
+  isTerminal,
+  canTransition,
+  assertTransition,
+  planTransition,
+  planExpiry,
+  TERMINAL_STATUSES,
+  type BindingPatch,
+  type PlannedTransition,
+} from './binding/state.js';
+export {
+  CardBindingService,
+  StartBindingInput,
+  type CustomerScope,
+  type WaitOptions,
+  type CallbackOutcome,
+} from './binding/card-binding-service.js';
+export { CardBindingServiceOptions } from './binding/service-options.js';
+export { PollPolicy, DEFAULT_POLL_POLICY, pollDelay, type PollPolicyInput } from './client/poll-policy.js';
+export type { BindingStore, UpdateResult, CreateResult } from './ports/binding-store.js';
+export { InMemoryBindingStore } from './ports/memory-binding-store.js';
+export { type Clock, systemClock, ManualClock } from './ports/clock.js';
+export { type IdGenerator, randomIdGenerator, SequentialIdGenerator } from './ports/id-generator.js';
+export { type Logger, silentLogger, redactingLogger } from './ports/logger.js';
+export type { CardBindingListener, BindingTransitionEvent } from './ports/listener.js';
+export { redact, redactText, maskPansInText, REDACTED } from './redaction/redact.js';
+export { fieldTreatment, type FieldTreatment } from './redaction/secret-fields.js';
+export {
+  createHttpClient,
+  HttpTimeouts,
+  HttpClientOptions,
+  type HttpClient,
+  type HttpClientOptionsInput,
+  type HttpRequest,
+  type HttpResponse,
+  type TranscriptEntry,
+} from './http/http-client.js';
+export {
+  BINDING_STORE,
+  CARD_BINDING_LISTENER,
+  CARD_BINDING_OPTIONS,
+  CARD_BINDING_PROVIDER,
+  CLOCK,
+  ID_GENERATOR,
+  LOGGER,
+} from './tokens.js';
+export {
+  cardBindingModule,
+  bindCardBindingProvider,
+  type CardBindingModuleOptions,
+  type ProviderDependencies,
+} from './module.js';

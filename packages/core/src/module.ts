@@ -1,0 +1,125 @@
+import { ContainerModule, type ContainerModuleLoadOptions } from 'inversify';
+import { z } from 'zod';
+import { CardBindingService } from './binding/card-binding-service.js';
+import { CardBindingServiceOptions } from './binding/service-options.js';
+import { parseConfig } from './config.js';
+import { CardBindingError } from './errors.js';
+import type { CardBindingProvider } from './provider.js';
+import type { BindingStore } from './ports/binding-store.js';
+import { type Clock, systemClock } from './ports/clock.js';
+import { type IdGenerator, randomIdGenerator } from './ports/id-generator.js';
+import type { CardBindingListener } from './ports/listener.js';
+import { type Logger, redactingLogger, silentLogger } from './ports/logger.js';
+import { InMemoryBindingStore } from './ports/memory-binding-store.js';
+import {
+  BINDING_STORE,
+  CARD_BINDING_LISTENER,
+  CARD_BINDING_OPTIONS,
+  CARD_BINDING_PROVIDER,
+  CLOCK,
+  ID_GENERATOR,
+  LOGGER,
+  providerIdMarker,
+} from './tokens.js';
+
+const hasMethods =
+  <T>(name: string, methods: readonly string[]) =>
+  (value: unknown): value is T =>
+    typeof value === 'object' &&
+    value !== null &&
+    methods.every((method) => typeof Reflect.get(value, method) === 'function');
+
+const CardBindingModuleOptions = z.object({
+  store: z
+    .custom<BindingStore>(
+      hasMethods('store', [
+        'create',
+        'get',
+        'update',
+        'findByIdempotencyKey',
+        'findByLookupKey',
+        'listCards',
+        'getCard',
+        'removeCard',
+      ]),
+      'must implement BindingStore',
+    )
+    .optional(),
+  logger: z
+    .custom<Logger>(
+      hasMethods('logger', ['debug', 'info', 'warn', 'error']),
+      'must be a pino-compatible logger',
+    )
+    .optional(),
+  clock: z.custom<Clock>(hasMethods('clock', ['now', 'sleep']), 'must implement Clock').optional(),
+  ids: z
+    .custom<IdGenerator>(hasMethods('ids', ['bindingId', 'cardId']), 'must implement IdGenerator')
+    .optional(),
+  listeners: z
+    .array(
+      z.custom<CardBindingListener>(
+        (value) => typeof value === 'object' && value !== null,
+        'must be an object',
+      ),
+    )
+    .default([]),
+  service: CardBindingServiceOptions.default(CardBindingServiceOptions.parse({})),
+});
+export type CardBindingModuleOptions = z.input<typeof CardBindingModuleOptions>;
+
+/**
+ * Binds the service and its ports. Defaults: in-memory store (single process only), system clock,
+ * random ids, a silent logger. Every logger is wrapped in redaction before anything uses it.
+ */
+export function cardBindingModule(input: CardBindingModuleOptions = {}): ContainerModule {
+  const options = parseConfig(CardBindingModuleOptions, input, 'cardBindingModule');
+  return new ContainerModule(({ bind }) => {
+    bind(BINDING_STORE).toConstantValue(options.store ?? new InMemoryBindingStore());
+    bind(CLOCK).toConstantValue(options.clock ?? systemClock);
+    bind(ID_GENERATOR).toConstantValue(options.ids ?? randomIdGenerator);
+    bind(LOGGER).toConstantValue(redactingLogger(options.logger ?? silentLogger));
+    bind(CARD_BINDING_OPTIONS).toConstantValue(options.service);
+    for (const listener of options.listeners) bind(CARD_BINDING_LISTENER).toConstantValue(listener);
+    bind(CardBindingService).toSelf().inSingletonScope();
+  });
+}
+
+/** What a provider factory may take from the container. */
+export interface ProviderDependencies {
+  logger: Logger;
+  clock: Clock;
+}
+
+/**
+ * Registers a provider from inside a plugin's ContainerModule. The id is declared up front so that a
+ * second provider with the same id fails while the container loads, not on first use.
+ */
+export function bindCardBindingProvider(
+  load: Pick<ContainerModuleLoadOptions, 'bind' | 'isBound'>,
+  id: string,
+  factory: (dependencies: ProviderDependencies) => CardBindingProvider,
+): void {
+  const marker = providerIdMarker(id);
+  if (load.isBound(marker)) {
+    throw new CardBindingError(
+      'CONFIG_INVALID',
+      `A card binding provider with id "${id}" is already registered`,
+      { field: 'id' },
+    );
+  }
+  load.bind(marker).toConstantValue(id);
+  load
+    .bind(CARD_BINDING_PROVIDER)
+    .toDynamicValue((context) => {
+      const provider = factory({ logger: context.get(LOGGER), clock: context.get(CLOCK) });
+      if (provider.id !== id) {
+        throw new CardBindingError(
+          'CONFIG_INVALID',
+          `Provider registered as "${id}" reports id "${provider.id}"`,
+          { field: 'id' },
+        );
+      }
+      return provider;
+    })
+    .inSingletonScope();
+}

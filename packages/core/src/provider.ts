@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { CardToken, type SavedCard } from './card.js';
+import type { Customer } from './customer.js';
+import { CardBindingError } from './errors.js';
+import { NextAction } from './next-action.js';
+import type { BindingStatus } from './binding/status.js';
+
+/**
+ * Whatever a provider must remember between calls (Payture SessionId, PayOnline OrderId...). Core stores
+ * it as opaque JSON; each provider parses its own ref with its own zod schema, so nobody casts.
+ */
+export const ProviderRef = z.record(z.string(), z.json());
+export type ProviderRef = z.infer<typeof ProviderRef>;
+
+/**
+ * What a provider says after a call. Only `succeeded` and `failed` end a binding: the default answer of a
+ * provider that cannot tell yet is `pending` (Hyperswitch's rule). `providerRef` on later outcomes is a
+ * shallow patch merged into the stored ref.
+ */
+export const ProviderOutcome = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('requires_action'),
+    action: NextAction,
+    providerRef: ProviderRef,
+    expiresAt: z.date().optional(),
+    /** Keys a later callback can name to find this binding (a SessionId, an OrderId). */
+    lookupKeys: z.array(z.string().min(1)).optional(),
+  }),
+  z.object({
+    status: z.literal('pending'),
+    /** The provider has seen the payment and is working on it: the binding moves to `processing`. */
+    processing: z.boolean().optional(),
+    providerRef: ProviderRef.optional(),
+  }),
+  z.object({ status: z.literal('succeeded'), card: CardToken, providerRef: ProviderRef.optional() }),
+  z.object({
+    status: z.literal('failed'),
+    error: z.instanceof(CardBindingError),
+    providerRef: ProviderRef.optional(),
+  }),
+]);
+export type ProviderOutcome = z.infer<typeof ProviderOutcome>;
+
+export interface ProviderInitContext {
+  readonly bindingId: string;
+  readonly customer: Customer;
+  readonly returnUrl?: string;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly now: Date;
+}
+
+/** Why the service is asking the provider about a binding. */
+export type ProviderTrigger = 'return' | 'poll' | 'callback';
+
+export interface ProviderContext {
+  readonly bindingId: string;
+  readonly customer: Customer;
+  readonly status: BindingStatus;
+  readonly providerRef: ProviderRef;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+  readonly now: Date;
+  readonly trigger: ProviderTrigger;
+  /** The query string the customer came back with. Display only: never proof of success. */
+  readonly query?: Readonly<Record<string, string>>;
+}
+
+/** An HTTP request the host received on a provider's callback route, already decoded. */
+export const CallbackRequest = z.object({
+  method: z.string(),
+  path: z.string().optional(),
+  headers: z.record(z.string(), z.string()).default({}),
+  query: z.record(z.string(), z.string()).default({}),
+  /** Form or JSON fields, flattened to strings. */
+  body: z.record(z.string(), z.string()).default({}),
+});
+export type CallbackRequest = z.input<typeof CallbackRequest>;
+
+export const CallbackResponse = z.object({
+  status: z.number().int(),
+  headers: z.record(z.string(), z.string()),
+  body: z.string(),
+});
+export type CallbackResponse = z.infer<typeof CallbackResponse>;
+
+export interface ProviderCallbackContext {
+  readonly request: z.output<typeof CallbackRequest>;
+  readonly now: Date;
+  /** Finds a binding of this provider by one of the lookup keys its init outcome declared. */
+  findBinding(lookupKey: string): Promise<ProviderContext | undefined>;
+}
+
+export interface CallbackResult {
+  /** What the host answers the caller (a page for a browser, `OK` for a server-to-server notification). */
+  response: CallbackResponse;
+  /** A verified state change for one binding. Absent when the callback only acknowledges. */
+  update?: { bindingId: string; outcome: ProviderOutcome };
+}
+
+export interface RemoveCardContext {
+  readonly customer: Pick<Customer, 'id'>;
+  readonly card: SavedCard;
+}
+
+/**
+ * The plugin contract. A provider is stateless apart from its configuration: it returns what it must
+ * remember in `providerRef`, and the service persists it. Optional operations are typed as optional,
+ * never discovered at run time (Omnipay's regret).
+ */
+export interface CardBindingProvider {
+  readonly id: string;
+  init(ctx: ProviderInitContext): Promise<ProviderOutcome>;
+  /** Pull the result after the customer returns (or on a poll when the provider has no checkOrder). */
+  finalise?(ctx: ProviderContext): Promise<ProviderOutcome>;
+  /** Poll the order's state. */
+  checkOrder?(ctx: ProviderContext): Promise<ProviderOutcome>;
+  /** 3-DS term_url pages and provider notifications. Throw CALLBACK_REJECTED for anything unverified. */
+  handleCallback?(ctx: ProviderCallbackContext): Promise<CallbackResult>;
+  /** Delete the card at the provider. */
+  removeCard?(ctx: RemoveCardContext): Promise<void>;
+  /**
+   * Runs once, after the binding's transition to `succeeded` was stored (e.g. void a verification
+   * payment). Its failure is logged and never changes the binding.
+   */
+  afterSuccess?(ctx: ProviderContext & { readonly card: SavedCard }): Promise<void>;
+}

@@ -1,0 +1,96 @@
+import { maskPan } from '../card.js';
+import { CardBindingError } from '../errors.js';
+import { passesLuhn } from '../luhn.js';
+import { Secret } from '../secret.js';
+import { fieldTreatment } from './secret-fields.js';
+
+export const REDACTED = '[REDACTED]';
+const MAX_DEPTH = 8;
+
+// A run of 13-19 digits, optionally grouped by single spaces or dashes, not glued to other digits.
+const PAN_CANDIDATE = /(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)/g;
+
+/** Masks every 13-19 digit run that passes Luhn (first 6 / last 4 kept). */
+export function maskPansInText(text: string): string {
+  return text.replace(PAN_CANDIDATE, (match) => {
+    const digits = match.replace(/[ -]/g, '');
+    return passesLuhn(digits) ? maskPan(digits) : match;
+  });
+}
+
+// key=value pairs in form bodies, query strings and Payture DATA (`;`-separated), and XML attributes
+// (`Key="value"`). Keys are letters, digits, `_` and `-`.
+const KEY_VALUE = /(^|[?&;\s,{])([A-Za-z][\w-]*)=([^&;\s"']*)/g;
+const XML_ATTRIBUTE = /([A-Za-z][\w-]*)="([^"]*)"/g;
+const JSON_FIELD = /"([A-Za-z][\w-]*)"\s*:\s*"([^"]*)"/g;
+
+function treatValue(key: string, value: string): string {
+  switch (fieldTreatment(key)) {
+    case 'drop':
+      return value === '' ? '' : REDACTED;
+    case 'mask-pan': {
+      const digits = decodeSafely(value).replace(/\D/g, '');
+      return digits.length >= 12 ? maskPan(digits) : value === '' ? '' : REDACTED;
+    }
+    case 'keep':
+      return value;
+  }
+}
+
+function decodeSafely(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * Redacts a wire body or URL: secret fields by name in form, DATA, XML-attribute and JSON syntax, then
+ * any PAN-looking digit run anywhere. Percent-encoded DATA is handled because its outer field is `DATA`.
+ */
+export function redactText(text: string): string {
+  const byName = text
+    .replace(
+      KEY_VALUE,
+      (_m, lead: string, key: string, value: string) => `${lead}${key}=${treatValue(key, value)}`,
+    )
+    .replace(XML_ATTRIBUTE, (_m, key: string, value: string) => `${key}="${treatValue(key, value)}"`)
+    .replace(JSON_FIELD, (_m, key: string, value: string) => `"${key}":"${treatValue(key, value)}"`);
+  return maskPansInText(byName);
+}
+
+/**
+ * Returns a deep copy of `value` that is safe to log: Secrets print `***`, secret fields are dropped by
+ * name, card-number fields and PAN-looking strings are masked, errors keep only safe fields.
+ */
+export function redact(value: unknown): unknown {
+  return redactValue(value, 0, new WeakSet());
+}
+
+function redactValue(value: unknown, depth: number, seen: WeakSet<object>): unknown {
+  if (typeof value === 'string') return redactText(value);
+  if (typeof value === 'number' && Number.isInteger(value) && String(value).length >= 13) {
+    return redactText(String(value));
+  }
+  if (typeof value !== 'object' || value === null) return value;
+  if (value instanceof Secret) return value.toString();
+  if (value instanceof Date) return value;
+  if (value instanceof CardBindingError) return value.toJSON();
+  if (value instanceof Error) return { name: value.name, message: redactText(value.message) };
+  if (value instanceof Uint8Array) return '[binary]';
+  if (seen.has(value)) return '[circular]';
+  if (depth >= MAX_DEPTH) return '[too deep]';
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1, seen));
+  if (value instanceof URLSearchParams) return redactText(value.toString());
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    const treatment = fieldTreatment(key);
+    if (treatment === 'drop') out[key] = item === '' || item === undefined ? item : REDACTED;
+    else if (treatment === 'mask-pan' && (typeof item === 'string' || typeof item === 'number')) {
+      out[key] = treatValue(key, String(item));
+    } else out[key] = redactValue(item, depth + 1, seen);
+  }
+  return out;
+}

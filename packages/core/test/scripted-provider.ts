@@ -1,0 +1,53 @@
+import type { CardBindingProvider, ProviderContext, ProviderOutcome } from '../src/index.js';
+import type { CardBindingError } from '../src/index.js';
+
+/**
+ * A small provider for core's own tests: a real plugin implementing the contract, whose answers the
+ * test scripts. It counts calls so tests can prove how often the service asked.
+ */
+export class ScriptedProvider implements CardBindingProvider {
+  readonly calls = { init: 0, finalise: 0, checkOrder: 0, afterSuccess: 0 };
+  next: (ctx: ProviderContext) => Promise<ProviderOutcome> = async () => ({ status: 'pending' });
+  initAnswer: () => Promise<ProviderOutcome> = async () => ({
+    status: 'requires_action',
+    action: { type: 'redirect', url: 'https://pay.example.test/page?session=s1', method: 'GET' },
+    providerRef: { sessionId: 's1' },
+    lookupKeys: ['s1'],
+  });
+
+  constructor(readonly id = 'scripted') {}
+
+  async init(): Promise<ProviderOutcome> {
+    this.calls.init++;
+    return this.initAnswer();
+  }
+
+  async finalise(ctx: ProviderContext): Promise<ProviderOutcome> {
+    this.calls.finalise++;
+    return this.next(ctx);
+  }
+
+  async checkOrder(ctx: ProviderContext): Promise<ProviderOutcome> {
+    this.calls.checkOrder++;
+    return this.next(ctx);
+  }
+
+  async afterSuccess(): Promise<void> {
+    this.calls.afterSuccess++;
+  }
+
+  succeedWith(token: string): void {
+    this.next = async () => {
+      // Yield to the event loop like a real HTTP call would, so concurrent callers interleave.
+      await new Promise((resolve) => setImmediate(resolve));
+      return {
+        status: 'succeeded',
+        card: { token, display: { maskedPan: '411111******1111', holder: 'IVAN IVANOV' } },
+      };
+    };
+  }
+
+  failWith(error: CardBindingError): void {
+    this.next = async () => ({ status: 'failed', error });
+  }
+}
