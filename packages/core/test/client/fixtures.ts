@@ -1,5 +1,10 @@
 import { expect } from 'vitest';
-import { CardBindingError, type CardBindingErrorCode, type CardInput, type FormParam } from '../../src/client/index.js';
+import {
+  CardBindingError,
+  type CardBindingErrorCode,
+  type CardInput,
+  type FormParam,
+} from '../../src/client/index.js';
 
 /** Card data used across the suite; no error message may ever contain any of it. */
 export const CARD_NUMBER = '4111111111111111';

@@ -1,0 +1,108 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CardBindingError, createHttpClient, type Logger } from '../src/index.js';
+
+const BASE = 'https://provider.example.test';
+
+function recordingLogger() {
+  const lines: Array<{ obj: Record<string, unknown>; msg: string | undefined }> = [];
+  const log = (obj: Record<string, unknown>, msg?: string) => void lines.push({ obj, msg });
+  const logger: Logger = { debug: log, info: log, warn: log, error: log };
+  return { logger, lines };
+}
+
+// Timeouts and resets are tested against a real socket: an interceptor cannot stall or cut a TCP stream.
+let server: Server;
+let local = '';
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    if (req.url === '/slow') setTimeout(() => res.end('late'), 500);
+    else if (req.url === '/reset') req.socket.destroy();
+    else res.end('ok');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address: AddressInfo | string | null = server.address();
+  local = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe('createHttpClient', () => {
+  beforeAll(() => nock.disableNetConnect());
+  beforeAll(() => nock.enableNetConnect('127.0.0.1'));
+  afterEach(() => nock.cleanAll());
+
+  it('retries a safe read after a 503 and succeeds', async () => {
+    nock(BASE).post('/read').reply(503).post('/read').reply(200, 'ok');
+    const client = createHttpClient({ name: 'test' });
+    const response = await client.request({
+      method: 'POST',
+      url: `${BASE}/read`,
+      form: { a: '1' },
+      safeToRetry: true,
+    });
+    expect(response.body).toBe('ok');
+    expect(nock.isDone()).toBe(true);
+    client.close();
+  });
+
+  it('never repeats a request that is not marked safe', async () => {
+    const scope = nock(BASE).post('/write').reply(503).post('/write').reply(200, 'second');
+    const client = createHttpClient({ name: 'test' });
+    await expect(
+      client.request({ method: 'POST', url: `${BASE}/write`, form: { a: '1' } }),
+    ).rejects.toMatchObject({
+      code: 'PROVIDER_UNAVAILABLE',
+      providerCode: 'HTTP_503',
+      retryable: true,
+    });
+    expect(scope.pendingMocks()).toHaveLength(1);
+    client.close();
+  });
+
+  it('turns a response timeout into a retryable PROVIDER_UNAVAILABLE', async () => {
+    const client = createHttpClient({ name: 'test', timeouts: { responseMs: 50 }, retries: 0 });
+    const error = await client.request({ method: 'POST', url: `${local}/slow` }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CardBindingError);
+    expect(error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', providerCode: 'ETIMEDOUT', retryable: true });
+    client.close();
+  });
+
+  it('turns a connection reset into PROVIDER_UNAVAILABLE without leaking the request body', async () => {
+    const { logger, lines } = recordingLogger();
+    const client = createHttpClient({ name: 'test', logger, retries: 0 });
+    const error = await client
+      .request({
+        method: 'POST',
+        url: `${local}/reset`,
+        form: { CardNumber: '4111111111111111', VWUserPsw: 'pw-123' },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', providerCode: 'ECONNRESET' });
+    const everything = JSON.stringify([error, lines]) + String(error instanceof Error ? error.cause : '');
+    expect(everything).not.toContain('4111111111111111');
+    expect(everything).not.toContain('pw-123');
+    client.close();
+  });
+
+  it('logs a redacted transcript of each exchange', async () => {
+    nock(BASE).post('/cmd').reply(200, '<Init Success="True" SessionId="s-1"/>');
+    const { logger, lines } = recordingLogger();
+    const client = createHttpClient({ name: 'payture', logger });
+    await client.request({
+      method: 'POST',
+      url: `${BASE}/cmd`,
+      form: { VWID: 'Merchant', DATA: 'VWUserPsw=pw-123;Url=x' },
+    });
+    const transcript = lines.find((line) => line.msg === 'provider http exchange')?.obj['transcript'];
+    expect(transcript).toMatchObject({
+      client: 'payture',
+      method: 'POST',
+      statusCode: 200,
+      requestBody: 'VWID=Merchant&DATA=[REDACTED]',
+    });
+    expect(JSON.stringify(lines)).not.toContain('pw-123');
+    client.close();
+  });
+});

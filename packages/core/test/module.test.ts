@@ -1,0 +1,68 @@
+import { Container, ContainerModule } from 'inversify';
+import { describe, expect, it } from 'vitest';
+import {
+  bindCardBindingProvider,
+  cardBindingModule,
+  CardBindingError,
+  CardBindingService,
+} from '../src/index.js';
+import { ScriptedProvider } from './scripted-provider.js';
+
+describe('cardBindingModule', () => {
+  it('resolves the service with defaults and registered providers', () => {
+    const container = new Container();
+    container.load(
+      cardBindingModule(),
+      new ContainerModule((load) => bindCardBindingProvider(load, 'a', () => new ScriptedProvider('a'))),
+      new ContainerModule((load) => bindCardBindingProvider(load, 'b', () => new ScriptedProvider('b'))),
+    );
+    const service = container.get(CardBindingService);
+    expect(service.providerIds.sort()).toEqual(['a', 'b']);
+    expect(container.get(CardBindingService)).toBe(service);
+  });
+
+  it('fails at load when two providers claim one id', () => {
+    const container = new Container();
+    const load = () =>
+      container.load(
+        cardBindingModule(),
+        new ContainerModule((l) => bindCardBindingProvider(l, 'dup', () => new ScriptedProvider('dup'))),
+        new ContainerModule((l) => bindCardBindingProvider(l, 'dup', () => new ScriptedProvider('dup'))),
+      );
+    expect(load).toThrowError(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('"dup"') }),
+    );
+  });
+
+  it('fails when a provider reports another id than it was registered with', () => {
+    const container = new Container();
+    container.load(
+      cardBindingModule(),
+      new ContainerModule((l) => bindCardBindingProvider(l, 'x', () => new ScriptedProvider('y'))),
+    );
+    expect(() => container.get(CardBindingService)).toThrowError(/reports id "y"/);
+  });
+
+  it('rejects bad options with CONFIG_INVALID naming the field', () => {
+    const error = (() => {
+      try {
+        cardBindingModule({ service: { defaultTtlMs: -5 } });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(CardBindingError);
+    expect(error).toMatchObject({ code: 'CONFIG_INVALID', field: 'service.defaultTtlMs' });
+    expect(() => cardBindingModule({ logger: JSON.parse('{"info":1}') })).toThrowError(/logger/);
+  });
+
+  it('works with no provider at all, answering PROVIDER_NOT_FOUND', async () => {
+    const container = new Container();
+    container.load(cardBindingModule());
+    await expect(
+      container.get(CardBindingService).start({ provider: 'payture', customer: { id: 'c' } }),
+    ).rejects.toMatchObject({
+      code: 'PROVIDER_NOT_FOUND',
+    });
+  });
+});

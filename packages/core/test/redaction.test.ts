@@ -1,0 +1,90 @@
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { CardBindingError, REDACTED, Secret, maskPansInText, redact, redactText } from '../src/index.js';
+
+const PAN = '4111111111111111';
+
+describe('Secret', () => {
+  it('prints *** through every path a value gets printed', () => {
+    const secret = new Secret('hunter2');
+    expect(String(secret)).toBe('***');
+    expect(`${secret}`).toBe('***');
+    expect(JSON.stringify({ secret })).toBe('{"secret":"***"}');
+    expect(inspect({ secret })).not.toContain('hunter2');
+    expect(Object.values(secret)).toEqual([]);
+    expect(secret.reveal()).toBe('hunter2');
+  });
+
+  it('cannot be revealed from a structured clone', () => {
+    const clone: unknown = structuredClone(new Secret('hunter2'));
+    expect(JSON.stringify(clone)).not.toContain('hunter2');
+  });
+});
+
+describe('redactText', () => {
+  it('masks Luhn-valid 13–19 digit runs and leaves other numbers', () => {
+    expect(maskPansInText(`card ${PAN} ok`)).toBe('card 411111******1111 ok');
+    expect(maskPansInText('card 4111 1111 1111 1111 ok')).toBe('card 411111******1111 ok');
+    expect(maskPansInText('order 1234567890123')).toBe('order 1234567890123');
+  });
+
+  it('drops secret fields in form bodies, Payture DATA, XML attributes and JSON', () => {
+    expect(redactText('VWID=MerchantAdd&DATA=VWUserLgn%3Dcustomer-1%3BVWUserPsw%3Dpw')).toBe(
+      `VWID=MerchantAdd&DATA=${REDACTED}`,
+    );
+    expect(redactText('VWUserLgn=customer-1;VWUserPsw=s3cret;IP=1.2.3.4')).toBe(
+      `VWUserLgn=customer-1;VWUserPsw=${REDACTED};IP=1.2.3.4`,
+    );
+    expect(redactText('<Item CardId="e5dfa016" CardName="411111xxxxxx1112"/>')).toBe(
+      `<Item CardId="${REDACTED}" CardName="411111xxxxxx1112"/>`,
+    );
+    expect(redactText('{"CardCvv":"123","Amount":"1.00"}')).toBe(`{"CardCvv":"${REDACTED}","Amount":"1.00"}`);
+    expect(redactText(`CardNumber=${PAN}&CardCvv=123&SecurityKey=abc`)).toBe(
+      `CardNumber=411111******1111&CardCvv=${REDACTED}&SecurityKey=${REDACTED}`,
+    );
+  });
+
+  it('never lets a Luhn-valid PAN through, wherever it stands (property)', () => {
+    const luhnPan = fc
+      .array(fc.integer({ min: 0, max: 9 }), { minLength: 12, maxLength: 18 })
+      .map((digits) => {
+        const body = digits.join('');
+        for (let check = 0; check <= 9; check++) {
+          const candidate = body + String(check);
+          if (maskPansInText(candidate) !== candidate) return candidate;
+        }
+        return body + '0';
+      });
+    fc.assert(
+      fc.property(fc.string(), luhnPan, fc.string(), (before, pan, after) => {
+        const text = `${before.replace(/\d/g, 'x')} ${pan} ${after.replace(/\d/g, 'x')}`;
+        expect(redactText(text)).not.toContain(pan);
+      }),
+    );
+  });
+});
+
+describe('redact', () => {
+  it('walks objects: secrets, secret fields, PANs, errors and cycles', () => {
+    const cyclic: Record<string, unknown> = { name: 'loop' };
+    cyclic['self'] = cyclic;
+    const out = redact({
+      password: 'pw',
+      terminalPassword: new Secret('tp'),
+      nested: { cardNumber: PAN, note: `paid with ${PAN}`, cvv: '123' },
+      error: new CardBindingError('PROVIDER_REJECTED', 'No', { providerCode: 'X', cause: new Error(PAN) }),
+      foreign: new Error(`boom ${PAN}`),
+      cyclic,
+    });
+    const text = JSON.stringify(out);
+    for (const secret of ['pw', 'tp', PAN, '"123"']) expect(text).not.toContain(secret);
+    expect(out).toMatchObject({
+      password: REDACTED,
+      terminalPassword: REDACTED,
+      nested: { cardNumber: '411111******1111', note: 'paid with 411111******1111', cvv: REDACTED },
+      error: { code: 'PROVIDER_REJECTED', providerCode: 'X' },
+      cyclic: { self: '[circular]' },
+    });
+  });
+});
