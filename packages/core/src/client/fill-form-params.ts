@@ -80,7 +80,7 @@ export function fillFormParams(
   const relevant: CardInput = {};
   for (const field of fieldsToValidate(asked, needsCountry)) relevant[field] = cardInput[field];
 
-  const check = checkCardInput(relevant, { fields: asked, ...(options.now ? { now: options.now } : {}) });
+  const check = checkCardInput(relevant, { fields: asked, now: options.now });
   if (!check.ok) {
     const [problem] = check.errors;
     if (problem === undefined) throw new CardBindingError('INVALID_CARD_DATA', 'Card input is not valid');
