@@ -1,0 +1,252 @@
+import {
+  type CallbackResponse,
+  type CallbackResult,
+  CardBindingError,
+  type CardBindingProvider,
+  type HttpClient,
+  isTerminal,
+  type Logger,
+  type ProviderCallbackContext,
+  type ProviderContext,
+  type ProviderInitContext,
+  type ProviderOutcome,
+  type RemoveCardContext,
+  silentLogger,
+} from '@cardbind/core';
+import { PaytureClient } from './commands.js';
+import { isSecureUrl, type PaytureConfig } from './config.js';
+import { toCardToken } from './card-token.js';
+import { type CustomerCredentials, customerCredentials } from './customer-credentials.js';
+import { paytureError } from './errors.js';
+import { isAddNotification, PaytureNotification } from './notification.js';
+import { cardFingerprint, parseRef, type PaytureRef, toProviderRef } from './ref.js';
+import { paytureReturnUrl } from './return-url.js';
+import { type CardSelection, selectCardToSave } from './select-card-to-save.js';
+
+export const PAYTURE_PROVIDER_ID = 'payture';
+
+export interface PaytureProviderDependencies {
+  http: HttpClient;
+  logger?: Logger;
+}
+
+const OK: CallbackResponse = {
+  status: 200,
+  headers: { 'content-type': 'text/plain; charset=utf-8' },
+  body: 'OK',
+};
+
+/**
+ * Payture EWallet card binding through the hosted Add page. Stateless: the session, the login and the
+ * cards the customer had before live in the binding's providerRef. The result always comes from
+ * GetList — never from the return URL's `success` or an (unsigned) notification alone.
+ */
+export class PaytureProvider implements CardBindingProvider {
+  readonly id = PAYTURE_PROVIDER_ID;
+  readonly client: PaytureClient;
+  readonly #config: PaytureConfig;
+  readonly #logger: Logger;
+
+  /** `config` is the parsed configuration (`PaytureConfig.parse` / `paytureModule` does that). */
+  constructor(config: PaytureConfig, dependencies: PaytureProviderDependencies) {
+    this.#config = config;
+    this.#logger = dependencies.logger ?? silentLogger;
+    this.client = new PaytureClient({
+      baseUrl: config.baseUrl,
+      addTerminal: config.addTerminal,
+      http: dependencies.http,
+      logger: this.#logger,
+      ...(config.terminalPassword === undefined ? {} : { terminalPassword: config.terminalPassword }),
+    });
+  }
+
+  /** Check → Register → GetList (cards before) → Init(Add) → redirect to the hosted Add page. */
+  async init(ctx: ProviderInitContext): Promise<ProviderOutcome> {
+    const credentials = customerCredentials(this.#config.customerCredentials, ctx.customer.id);
+    const ip = ctx.customer.ip ?? this.#config.defaultCustomerIp;
+    if (ip === undefined) {
+      throw new CardBindingError(
+        'CONFIG_INVALID',
+        "Payture needs the customer's IP: pass customer.ip or configure defaultCustomerIp",
+        { field: 'customer.ip' },
+      );
+    }
+    const returnUrl = ctx.returnUrl ?? this.#config.returnUrl;
+    if (returnUrl !== undefined && !isSecureUrl(returnUrl, this.#config.allowLoopbackHttp)) {
+      throw new CardBindingError('INSECURE_URL', 'The return URL must use https', { field: 'returnUrl' });
+    }
+
+    await this.client.ensureCustomer(credentials, {
+      ...(ctx.customer.phone === undefined ? {} : { phone: ctx.customer.phone }),
+      ...(ctx.customer.email === undefined ? {} : { email: ctx.customer.email }),
+    });
+    const before = await this.client.getList(credentials);
+    const verification = this.#config.verificationAmount;
+    const session = await this.client.initAddSession({
+      credentials,
+      ip,
+      ...(returnUrl === undefined ? {} : { url: paytureReturnUrl(returnUrl, ctx.bindingId) }),
+      ...(this.#config.templateTag === undefined ? {} : { templateTag: this.#config.templateTag }),
+      ...(this.#config.language === undefined ? {} : { language: this.#config.language }),
+      // A verification hold is an order at Payture: the binding id names it.
+      ...(verification === undefined ? {} : { orderId: ctx.bindingId, amount: verification }),
+    });
+
+    const lifetimeMinutes = session.sessionLifetimeMinutes ?? this.#config.sessionLifetimeMinutes;
+    const orderId = session.orderId ?? (verification === undefined ? undefined : ctx.bindingId);
+    const ref: PaytureRef = {
+      login: credentials.login,
+      sessionId: session.sessionId,
+      cardsBeforeInit: before.cards.map((card) => cardFingerprint(card.cardId)),
+      ...(orderId === undefined ? {} : { orderId }),
+    };
+    return {
+      status: 'requires_action',
+      action: {
+        type: 'redirect',
+        url: `${this.#config.baseUrl}/vwapi/Add?SessionId=${encodeURIComponent(session.sessionId)}`,
+        method: 'GET',
+      },
+      providerRef: toProviderRef(ref),
+      lookupKeys: [session.sessionId],
+      expiresAt: new Date(ctx.now.getTime() + lifetimeMinutes * 60_000),
+    };
+  }
+
+  /**
+   * The customer came back: GetList decides. The return URL's `success` is a claim: `False` may end a
+   * binding without a new card, `True` never makes one succeed.
+   */
+  async finalise(ctx: ProviderContext): Promise<ProviderOutcome> {
+    return this.#resolve(ctx, parseRef(ctx.providerRef), { fallback: fallbackFor(ctx) });
+  }
+
+  /** One poll: the same GetList check, so `waitForCompletion` works for Payture too. */
+  async checkOrder(ctx: ProviderContext): Promise<ProviderOutcome> {
+    return this.#resolve(ctx, parseRef(ctx.providerRef), { fallback: fallbackFor(ctx) });
+  }
+
+  /**
+   * CustomerAddSuccess / CustomerAddFail notifications. They are unsigned, so each is only a hint:
+   * the binding is found by SessionId and GetList is asked before anything changes. Payture retries
+   * any answer but 200, so everything that is not a passing failure of ours is answered `OK` at once —
+   * including notifications for sessions this service does not know (another system on the same
+   * terminal would otherwise be retried forever) and duplicates (the binding is already settled).
+   */
+  async handleCallback(ctx: ProviderCallbackContext): Promise<CallbackResult> {
+    const parsed = PaytureNotification.safeParse({ ...ctx.request.query, ...ctx.request.body });
+    if (!parsed.success || !isAddNotification(parsed.data)) {
+      this.#logger.info(
+        { provider: this.id, event: 'payture.notification_ignored' },
+        'not a card-add notification',
+      );
+      return { response: OK };
+    }
+    const notification = parsed.data;
+    const binding =
+      notification.SessionId === undefined ? undefined : await ctx.findBinding(notification.SessionId);
+    if (!binding) {
+      this.#logger.info(
+        { provider: this.id, event: 'payture.notification_ignored', notification: notification.Notification },
+        'notification for an unknown session',
+      );
+      return { response: OK };
+    }
+    const ref = parseRef(binding.providerRef);
+    if (notification.VWUserLgn !== undefined && notification.VWUserLgn !== ref.login) {
+      this.#logger.warn(
+        { provider: this.id, event: 'payture.notification_mismatch', bindingId: binding.bindingId },
+        'notification names another customer than its session; ignored',
+      );
+      return { response: OK };
+    }
+    if (isTerminal(binding.status)) return { response: OK };
+
+    if (notification.Notification === 'CustomerAddSuccess') {
+      const fallback: CardSelection['fallback'] =
+        notification.CardId === undefined ? 'none' : { cardId: notification.CardId };
+      const outcome = await this.#resolve(binding, ref, { fallback });
+      return { response: OK, update: { bindingId: binding.bindingId, outcome } };
+    }
+
+    // CustomerAddFail. A card that is there after all wins. Otherwise the binding fails with the
+    // ErrCode: Payture sends the customer back (and this notification) when the session has ended, and
+    // GetList has just confirmed there is no new card. The claim is unsigned, but forging it needs the
+    // live SessionId, which only the customer's browser and Payture see, and costs nothing but that
+    // binding: no card is saved or lost by it.
+    const outcome = await this.#resolve(binding, ref, { fallback: 'none' });
+    if (outcome.status !== 'pending') {
+      return { response: OK, update: { bindingId: binding.bindingId, outcome } };
+    }
+    const error =
+      notification.ErrCode === undefined
+        ? noEligibleCard('Payture reported that the customer did not add a card')
+        : paytureError(notification.ErrCode, 'Add');
+    return { response: OK, update: { bindingId: binding.bindingId, outcome: { status: 'failed', error } } };
+  }
+
+  /** Remove at Payture; a card Payture no longer knows is already removed. */
+  async removeCard(ctx: RemoveCardContext): Promise<void> {
+    const credentials = customerCredentials(this.#config.customerCredentials, ctx.customer.id);
+    const result = await this.client.remove(credentials, ctx.card.token);
+    if (result === 'already_gone') {
+      this.#logger.info(
+        { provider: this.id, event: 'payture.card_already_removed', savedCardId: ctx.card.id },
+        'Payture no longer had the card',
+      );
+    }
+  }
+
+  async #resolve(
+    ctx: ProviderContext,
+    ref: PaytureRef,
+    selection: Pick<CardSelection, 'fallback'>,
+  ): Promise<ProviderOutcome> {
+    const credentials = this.#credentialsFor(ctx, ref);
+    const { cards } = await this.client.getList(credentials);
+    const card = selectCardToSave(cards, { knownBefore: new Set(ref.cardsBeforeInit), ...selection });
+    if (card) return { status: 'succeeded', card: toCardToken(card) };
+    if (ctx.now.getTime() >= ctx.expiresAt.getTime()) {
+      return {
+        status: 'failed',
+        error: noEligibleCard('The Payture session ended without a card that can be saved'),
+      };
+    }
+    if (ctx.trigger === 'return' && returnSaysFailure(ctx)) {
+      return {
+        status: 'failed',
+        error: noEligibleCard('The customer came back from Payture without a card'),
+      };
+    }
+    return { status: 'pending' };
+  }
+
+  /** The login used at init (the template may have changed since) with the password derived again. */
+  #credentialsFor(ctx: ProviderContext, ref: PaytureRef): CustomerCredentials {
+    const derived = customerCredentials(this.#config.customerCredentials, ctx.customer.id);
+    return { login: ref.login, password: derived.password };
+  }
+}
+
+/**
+ * The seed's fallback (first eligible card) needs evidence that the customer finished the page: they
+ * came back, and the return does not itself say `success=False`. Whatever the return says, a saved
+ * card is always one GetList shows in the customer's own wallet.
+ */
+function fallbackFor(ctx: ProviderContext): CardSelection['fallback'] {
+  if (ctx.trigger !== 'return') return 'none';
+  return returnSaysFailure(ctx) ? 'none' : 'first-eligible';
+}
+
+/**
+ * The return URL says `success=False`. It may end a binding that GetList shows without a new card —
+ * only someone holding the binding id (the customer) can forge the return, and forging it costs them
+ * just this binding — but a `True` never makes one succeed.
+ */
+function returnSaysFailure(ctx: ProviderContext): boolean {
+  return ctx.query?.['success']?.toLowerCase() === 'false';
+}
+
+function noEligibleCard(message: string): CardBindingError {
+  return new CardBindingError('NO_ELIGIBLE_CARD', message, { retryable: false });
+}

@@ -1,0 +1,64 @@
+import {
+  TEST_CARDS,
+  completeAddSession,
+  describeProviderConformance,
+  DEFAULT_CUSTOMER,
+  startPaytureEmulator,
+  type PaytureEmulator,
+  type ScenarioContext,
+} from '@cardbind/testing';
+import { paytureModule } from '../src/index.js';
+import { CUSTOMER_SECRET, expectedPassword } from './world.js';
+
+const TERMINAL_PASSWORD = 'conformance-terminal-password';
+
+/** The customer on the hosted page: follow the binding's redirect (through the suite's proxy), submit a card. */
+async function onHostedPage(
+  ctx: ScenarioContext<PaytureEmulator>,
+  card: (typeof TEST_CARDS)[keyof typeof TEST_CARDS],
+) {
+  const url = ctx.binding.nextAction?.url;
+  if (url === undefined) throw new Error('the binding has no redirect');
+  const result = await completeAddSession(url, {
+    number: card.number,
+    expiry: `${card.expires.slice(0, 2)}/${card.expires.slice(2)}`,
+    holder: card.holder,
+    cvv: card.cvv,
+  });
+  if (result.status !== 302) throw new Error(`the hosted page answered ${result.status}`);
+  // Payture notifies the host's route (the suite's receiver): wait until it has been delivered.
+  await ctx.backend.notificationsSettled();
+}
+
+describeProviderConformance<PaytureEmulator>({
+  name: 'Payture',
+  providerId: 'payture',
+  startBackend: ({ callbackUrl }) =>
+    startPaytureEmulator({
+      terminalPassword: TERMINAL_PASSWORD,
+      notificationUrl: `${callbackUrl}/payture/notifications`,
+    }),
+  createModules: (env) => [
+    paytureModule({
+      baseUrl: env.baseUrl,
+      allowLoopbackHttp: env.allowLoopbackHttp,
+      addTerminal: env.backend.addTerminal,
+      terminalPassword: TERMINAL_PASSWORD,
+      customerCredentials: { secret: CUSTOMER_SECRET },
+      timeouts: env.httpTimeouts,
+    }),
+  ],
+  scenarios: {
+    succeed: (ctx) => onHostedPage(ctx, TEST_CARDS.success),
+    decline: (ctx) => onHostedPage(ctx, TEST_CARDS.decline),
+    cardsAtProvider: async ({ backend, customer }) =>
+      backend.customers.get(`customer-${customer.id}`)?.cards.length ?? 0,
+  },
+  complete: 'finalise',
+  secrets: [
+    { name: 'terminal password', value: TERMINAL_PASSWORD },
+    { name: 'customer secret', value: CUSTOMER_SECRET },
+    { name: 'customer password', value: expectedPassword(DEFAULT_CUSTOMER.id) },
+  ],
+  allowLoopbackHttp: true,
+});

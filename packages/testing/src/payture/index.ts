@@ -1,0 +1,26 @@
+export {
+  startPaytureEmulator,
+  ADD_PAGE_ROUTE,
+  type PaytureEmulator,
+  type PaytureEmulatorOptions,
+  type PaytureRequestRecord,
+  type PaytureRoute,
+  type AddSessionView,
+} from './emulator.js';
+export {
+  PAYTURE_MAGIC_CARDS,
+  magicCardBehaviour,
+  type MagicCard,
+  type MagicCardBehaviour,
+} from './magic-cards.js';
+export { completeAddSession, type CardEntry, type AddPageResult } from './complete-add-session.js';
+export type {
+  PaytureCustomerControls,
+  EmulatedCustomerView,
+  EmulatedCardView,
+  SeedCard,
+} from './customer-controls.js';
+export type { NotificationRecord, NotificationDelivery } from './notifications.js';
+export { VWAPI_COMMANDS, type VwapiCommand } from './vwapi-commands.js';
+export { ADD_FORM_FIELDS } from './add-page.js';
+export { decodeData } from './data-field.js';

@@ -1,0 +1,115 @@
+import { createHash, randomUUID } from 'node:crypto';
+
+export type CardStatus = 'IsActive' | 'NotActive';
+
+export interface EmulatedCard {
+  cardId: string;
+  /** Payture's mask, `411111xxxxxx1111`. */
+  cardName: string;
+  /** Recognises the same number added twice; the number itself is not kept. */
+  panFingerprint: string;
+  holder: string;
+  expMonth: string;
+  expYear: string;
+  paymentSystem: string;
+  status: CardStatus;
+  noCvv: boolean;
+  expired: boolean;
+  addedAt: Date;
+}
+
+export interface EmulatedCustomer {
+  login: string;
+  password: string;
+  phone?: string;
+  email?: string;
+  cards: EmulatedCard[];
+}
+
+export type SessionState = 'open' | 'completed' | 'failed';
+
+export interface AddSession {
+  sessionId: string;
+  login: string;
+  ip: string;
+  url?: string;
+  orderId?: string;
+  amount?: number;
+  templateTag?: string;
+  language?: string;
+  createdAt: Date;
+  expiresAt: Date;
+  attemptsAllowed: number;
+  attemptsUsed: number;
+  state: SessionState;
+  errCode?: string;
+  cardId?: string;
+}
+
+export type OrderState = 'New' | 'Authorized' | 'Voided' | 'Rejected';
+
+export interface EmulatedOrder {
+  orderId: string;
+  sessionId: string;
+  amount: number;
+  state: OrderState;
+}
+
+/** Payture keeps at most 20 cards per customer in GetList. */
+export const MAX_LISTED_CARDS = 20;
+
+export function panFingerprint(pan: string): string {
+  return createHash('sha256').update(pan).digest('hex');
+}
+
+/** Everything the emulated Payture remembers: customers with their cards, Add sessions and orders. */
+export class PaytureState {
+  readonly customers = new Map<string, EmulatedCustomer>();
+  readonly sessions = new Map<string, AddSession>();
+  readonly orders = new Map<string, EmulatedOrder>();
+
+  newSessionId(): string {
+    return randomUUID();
+  }
+
+  newCardId(): string {
+    return randomUUID();
+  }
+}
+
+export interface NewCard {
+  pan: string;
+  holder: string;
+  expMonth: string;
+  expYear: string;
+  paymentSystem: string;
+  status: CardStatus;
+  noCvv: boolean;
+  expired: boolean;
+  addedAt: Date;
+}
+
+/**
+ * Stores a card for a customer. The same number twice is one card (the existing CardId is kept), which
+ * is why a binding must recognise a card the customer already had.
+ */
+export function addCardTo(customer: EmulatedCustomer, card: NewCard, newCardId: () => string): EmulatedCard {
+  const fingerprint = panFingerprint(card.pan);
+  const existing = customer.cards.find((item) => item.panFingerprint === fingerprint);
+  if (existing) return existing;
+  const stored: EmulatedCard = {
+    cardId: newCardId(),
+    cardName: `${card.pan.slice(0, 6)}${'x'.repeat(Math.max(0, card.pan.length - 10))}${card.pan.slice(-4)}`,
+    panFingerprint: fingerprint,
+    holder: card.holder,
+    expMonth: card.expMonth,
+    expYear: card.expYear,
+    paymentSystem: card.paymentSystem,
+    status: card.status,
+    noCvv: card.noCvv,
+    expired: card.expired,
+    addedAt: card.addedAt,
+  };
+  customer.cards.push(stored);
+  return stored;
+}

@@ -1,0 +1,234 @@
+import { type EmulatedCustomer, MAX_LISTED_CARDS, type PaytureState } from './state.js';
+import { failureXml, successXml, xmlElement } from './xml.js';
+
+export const VWAPI_COMMANDS = [
+  'Register',
+  'Check',
+  'Update',
+  'Delete',
+  'Init',
+  'GetList',
+  'Remove',
+  'Activate',
+  'GetState',
+  'PayStatus',
+] as const;
+export type VwapiCommand = (typeof VWAPI_COMMANDS)[number];
+
+export function isVwapiCommand(name: string): name is VwapiCommand {
+  return VWAPI_COMMANDS.some((command) => command === name);
+}
+
+export interface CommandSettings {
+  addTerminal: string;
+  terminalPassword: string;
+  sessionLifetimeMinutes: number;
+  attemptsCount: number;
+  /** Answer with the first generation of ErrCode names (USER_NOT_FOUND, DUPLICATE_USER). */
+  legacyErrorCodes: boolean;
+}
+
+export interface CommandContext {
+  state: PaytureState;
+  settings: CommandSettings;
+  now(): Date;
+}
+
+const LEGACY: Readonly<Record<string, string>> = {
+  CUSTOMER_NOT_FOUND: 'USER_NOT_FOUND',
+  DUPLICATE_CUSTOMER: 'DUPLICATE_USER',
+};
+
+/** Refusal thrown inside a handler and written as `<Command Success="False" ErrCode=".."/>`. */
+class Refusal extends Error {
+  constructor(readonly errCode: string) {
+    super(errCode);
+  }
+}
+
+const CREDENTIAL = /^.{1,50}$/s;
+
+/** Runs one vwapi command against the state and returns the XML answer. */
+export function runCommand(
+  command: VwapiCommand,
+  vwid: string | undefined,
+  data: Readonly<Record<string, string>>,
+  ctx: CommandContext,
+): string {
+  try {
+    if (vwid !== ctx.settings.addTerminal) throw new Refusal('ACCESS_DENIED');
+    return HANDLERS[command](data, ctx);
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
+    const code = ctx.settings.legacyErrorCodes ? (LEGACY[error.errCode] ?? error.errCode) : error.errCode;
+    return failureXml(command, code);
+  }
+}
+
+function credentials(data: Readonly<Record<string, string>>): { login: string; password: string } {
+  const login = data['VWUserLgn'] ?? '';
+  const password = data['VWUserPsw'] ?? '';
+  if (!CREDENTIAL.test(login) || !CREDENTIAL.test(password)) throw new Refusal('WRONG_PARAMS');
+  return { login, password };
+}
+
+function authenticate(data: Readonly<Record<string, string>>, ctx: CommandContext): EmulatedCustomer {
+  const { login, password } = credentials(data);
+  const customer = ctx.state.customers.get(login);
+  if (!customer) throw new Refusal('CUSTOMER_NOT_FOUND');
+  if (customer.password !== password) throw new Refusal('ACCESS_DENIED');
+  return customer;
+}
+
+function contact(data: Readonly<Record<string, string>>): { phone?: string; email?: string } {
+  const phone = data['PhoneNumber'];
+  const email = data['Email'];
+  if (phone !== undefined && phone !== '' && !/^\d{1,20}$/.test(phone)) throw new Refusal('WRONG_PARAMS');
+  return {
+    ...(phone ? { phone } : {}),
+    ...(email ? { email } : {}),
+  };
+}
+
+function lastSuccess(date: Date): string {
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return (
+    `${date.getUTCFullYear()}.${pad(date.getUTCMonth() + 1)}.${pad(date.getUTCDate())} ` +
+    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`
+  );
+}
+
+type Handler = (data: Readonly<Record<string, string>>, ctx: CommandContext) => string;
+
+const HANDLERS: Readonly<Record<VwapiCommand, Handler>> = {
+  Register(data, ctx) {
+    const { login, password } = credentials(data);
+    const details = contact(data);
+    if (ctx.state.customers.has(login)) throw new Refusal('DUPLICATE_CUSTOMER');
+    ctx.state.customers.set(login, { login, password, ...details, cards: [] });
+    return successXml('Register', { VWUserLgn: login });
+  },
+
+  Check(data, ctx) {
+    const customer = authenticate(data, ctx);
+    return successXml('Check', { VWUserLgn: customer.login });
+  },
+
+  Update(data, ctx) {
+    const customer = authenticate(data, ctx);
+    Object.assign(customer, contact(data));
+    return successXml('Update', { VWUserLgn: customer.login });
+  },
+
+  Delete(data, ctx) {
+    const login = data['VWUserLgn'] ?? '';
+    if (!CREDENTIAL.test(login)) throw new Refusal('WRONG_PARAMS');
+    if (data['Password'] !== ctx.settings.terminalPassword) throw new Refusal('ACCESS_DENIED');
+    if (!ctx.state.customers.delete(login)) throw new Refusal('CUSTOMER_NOT_FOUND');
+    return successXml('Delete', { VWUserLgn: login });
+  },
+
+  Init(data, ctx) {
+    if ((data['SessionType'] ?? '').toLowerCase() !== 'add') throw new Refusal('WRONG_PARAMS');
+    const customer = authenticate(data, ctx);
+    const ip = data['IP'];
+    if (!ip) throw new Refusal('WRONG_PARAMS');
+    const rawAmount = data['Amount'];
+    if (rawAmount !== undefined && !/^[1-9]\d{0,11}$/.test(rawAmount)) throw new Refusal('AMOUNT_ERROR');
+    const amount = rawAmount === undefined ? undefined : Number(rawAmount);
+    const orderId = data['OrderId'] || undefined;
+    if (orderId !== undefined && ctx.state.orders.has(orderId)) throw new Refusal('DUPLICATE_ORDER_ID');
+
+    const now = ctx.now();
+    const sessionId = ctx.state.newSessionId();
+    ctx.state.sessions.set(sessionId, {
+      sessionId,
+      login: customer.login,
+      ip,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + ctx.settings.sessionLifetimeMinutes * 60_000),
+      attemptsAllowed: ctx.settings.attemptsCount,
+      attemptsUsed: 0,
+      state: 'open',
+      ...(data['Url'] ? { url: data['Url'] } : {}),
+      ...(orderId === undefined ? {} : { orderId }),
+      ...(amount === undefined ? {} : { amount }),
+      ...(data['TemplateTag'] ? { templateTag: data['TemplateTag'] } : {}),
+      ...(data['Language'] ? { language: data['Language'] } : {}),
+    });
+    if (orderId !== undefined) {
+      ctx.state.orders.set(orderId, { orderId, sessionId, amount: amount ?? 0, state: 'New' });
+    }
+    return successXml('Init', {
+      OrderId: orderId,
+      Amount: amount,
+      SessionId: sessionId,
+      SessionType: 'Add',
+      SessionLifeTime: ctx.settings.sessionLifetimeMinutes,
+      AttemptsCount: ctx.settings.attemptsCount,
+    });
+  },
+
+  GetList(data, ctx) {
+    const customer = authenticate(data, ctx);
+    const items = customer.cards.slice(0, MAX_LISTED_CARDS).map((card) =>
+      xmlElement(
+        'Item',
+        {
+          CardName: card.cardName,
+          CardId: card.cardId,
+          CardHolder: card.holder,
+          Status: card.status,
+          NoCVV: String(card.noCvv),
+          Expired: String(card.expired),
+          ExpMonth: card.expMonth,
+          ExpYear: card.expYear,
+          PaymentSystem: card.paymentSystem,
+        },
+        [xmlElement('Param', { Key: 'LastSuccess', Value: lastSuccess(card.addedAt) })],
+      ),
+    );
+    return successXml('GetList', { VWUserLgn: customer.login }, items);
+  },
+
+  Remove(data, ctx) {
+    const customer = authenticate(data, ctx);
+    const cardId = data['CardId'];
+    const index = customer.cards.findIndex((card) => card.cardId === cardId);
+    if (!cardId || index < 0) throw new Refusal('CARD_NOT_FOUND');
+    customer.cards.splice(index, 1);
+    return successXml('Remove', { VWUserLgn: customer.login, CardId: cardId });
+  },
+
+  Activate(data, ctx) {
+    const customer = authenticate(data, ctx);
+    const card = customer.cards.find((item) => item.cardId === data['CardId']);
+    if (!card) throw new Refusal('CARD_NOT_FOUND');
+    if (!/^[1-9]\d*$/.test(data['Amount'] ?? '')) throw new Refusal('AMOUNT_ERROR');
+    if (card.status !== 'NotActive') throw new Refusal('ILLEGAL_ORDER_STATE');
+    card.status = 'IsActive';
+    return successXml('Activate', {
+      VWUserLgn: customer.login,
+      CardId: card.cardId,
+      CardName: card.cardName,
+    });
+  },
+
+  GetState(data, ctx) {
+    const order = ctx.state.orders.get(data['OrderId'] ?? '');
+    if (!order) throw new Refusal('ORDER_NOT_FOUND');
+    return successXml('GetState', {
+      OrderId: order.orderId,
+      State: order.state,
+      Forwarded: false,
+      MerchantContract: ctx.settings.addTerminal,
+      Amount: order.amount,
+    });
+  },
+
+  PayStatus(data, ctx) {
+    const order = ctx.state.orders.get(data['OrderId'] ?? '');
+    if (!order) throw new Refusal('ORDER_NOT_FOUND');
+    return successXml('PayStatus', { OrderId: order.orderId, Amount: order.amount, Status: order.state });
+  },
+};
