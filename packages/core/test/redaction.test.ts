@@ -88,3 +88,15 @@ describe('redact', () => {
     });
   });
 });
+
+describe('redactingLogger', () => {
+  it('redacts the message string as well as the object', async () => {
+    const { redactingLogger } = await import('../src/index.js');
+    const lines: string[] = [];
+    const log = (obj: Record<string, unknown>, msg?: string) => void lines.push(`${msg ?? ''} ${JSON.stringify(obj)}`);
+    const logger = redactingLogger({ debug: log, info: log, warn: log, error: log });
+    logger.info({ password: 'pw-1' }, `saved card ${PAN} for VWUserPsw=pw-2`);
+    expect(lines[0]).toContain('411111******1111');
+    for (const secret of [PAN, 'pw-1', 'pw-2']) expect(lines[0]).not.toContain(secret);
+  });
+});

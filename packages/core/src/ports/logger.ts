@@ -1,4 +1,4 @@
-import { redact } from '../redaction/redact.js';
+import { redact, redactText } from '../redaction/redact.js';
 
 type LogFn = (obj: Record<string, unknown>, msg?: string) => void;
 
@@ -13,20 +13,30 @@ export interface Logger {
 const noop: LogFn = () => undefined;
 export const silentLogger: Logger = { debug: noop, info: noop, warn: noop, error: noop };
 
-/** Wraps a logger so that every object passes through `redact()` before the host's logger sees it. */
+const redactingLoggers = new WeakSet<Logger>();
+
+/**
+ * Wraps a logger so that every object passes through `redact()` before the host's logger sees it.
+ * The silent logger and loggers that already redact come back as they are: redaction scans every
+ * string it is given, and paying for it on lines nobody writes, or twice, is measurable
+ * (docs/performance.md, scenario 1).
+ */
 export function redactingLogger(inner: Logger): Logger {
+  if (inner === silentLogger || redactingLoggers.has(inner)) return inner;
   const wrap =
     (fn: LogFn): LogFn =>
     (obj, msg) => {
       const safe = redact(obj);
-      fn.call(inner, isRecord(safe) ? safe : { value: safe }, msg);
+      fn.call(inner, isRecord(safe) ? safe : { value: safe }, msg === undefined ? undefined : redactText(msg));
     };
-  return {
+  const redacting: Logger = {
     debug: wrap(inner.debug),
     info: wrap(inner.info),
     warn: wrap(inner.warn),
     error: wrap(inner.error),
   };
+  redactingLoggers.add(redacting);
+  return redacting;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -32,7 +32,23 @@ export class FaultSwitchboard {
   /** The fault for this request on `route`, if one is armed; counts the request either way. */
   take(route: string): Fault | undefined {
     this.#hits.set(route, (this.#hits.get(route) ?? 0) + 1);
-    for (const key of [route, '*']) {
+    return this.#consume([route, '*']);
+  }
+
+  /**
+   * Like `take`, for an HTTP path: a route armed as a path prefix (`/api/`, or `/` for everything)
+   * matches every path under it, the longest prefix first. Counts the request under its path.
+   */
+  takeByPrefix(path: string): Fault | undefined {
+    this.#hits.set(path, (this.#hits.get(path) ?? 0) + 1);
+    const prefixes = [...this.#armed.keys()]
+      .filter((key) => key !== '*' && path.startsWith(key))
+      .sort((a, b) => b.length - a.length);
+    return this.#consume([...prefixes, '*']);
+  }
+
+  #consume(keys: readonly string[]): Fault | undefined {
+    for (const key of keys) {
       const list = this.#armed.get(key);
       if (!list) continue;
       for (const armed of list) {

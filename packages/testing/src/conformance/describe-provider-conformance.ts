@@ -1,0 +1,57 @@
+import { describe, it } from 'vitest';
+import { CONFORMANCE_CASE_TITLES, conformanceCases } from './conformance-cases.js';
+import { CONFORMANCE_CASES, type ConformanceBackend, type ConformanceOptions } from './options.js';
+
+// Real-time budgets per case: the fault case waits for several client timeouts.
+const CASE_TIMEOUT_MS = { default: 60_000, faults: 180_000 } as const;
+
+/**
+ * Registers the provider contract suite with vitest: one `it` per case (see CONFORMANCE_CASES), each
+ * in a fresh world — the backend from `startBackend`, the fault proxy in front of it, a callback
+ * receiver, and a real container with `cardBindingModule` and the modules from `createModules`.
+ *
+ * ```ts
+ * describeProviderConformance({
+ *   name: 'ToyPay',
+ *   providerId: 'toypay',
+ *   startBackend: ({ callbackUrl }) => startToyPayEmulator({ apiKey, webhookSecret, notifyUrl: callbackUrl }),
+ *   createModules: (env) => [
+ *     toyPayModule({ baseUrl: env.baseUrl, apiKey, webhookSecret, allowLoopbackHttp: true, timeouts: env.httpTimeouts }),
+ *   ],
+ *   scenarios: {
+ *     succeed: async ({ binding }) => void (await payOnHostedPage(binding, TEST_CARDS.success)),
+ *     decline: async ({ binding }) => void (await payOnHostedPage(binding, TEST_CARDS.decline)),
+ *   },
+ *   complete: 'finalise',
+ *   secrets: [apiKey, webhookSecret],
+ *   allowLoopbackHttp: true,
+ *   skip: { abandon: 'sessions never expire at this gateway' },
+ * });
+ * ```
+ *
+ * A skipped case is registered as `it.skip` with its reason in the title, and the reason is printed.
+ */
+export function describeProviderConformance<B extends ConformanceBackend>(
+  options: ConformanceOptions<B>,
+): void {
+  for (const name of CONFORMANCE_CASES) {
+    const reason = options.skip?.[name];
+    if (reason === undefined) continue;
+    if (reason.trim() === '') throw new TypeError(`skip.${name} needs a reason`);
+    // eslint-disable-next-line no-console -- a skipped contract case must be visible in every run's output
+    console.warn(`[conformance] ${options.name}: "${name}" skipped: ${reason}`);
+  }
+  describe(`${options.name}: provider conformance`, () => {
+    for (const name of CONFORMANCE_CASES) {
+      const title = CONFORMANCE_CASE_TITLES[name];
+      const reason = options.skip?.[name];
+      if (reason !== undefined) it.skip(`${title} — skipped: ${reason}`, () => undefined);
+      else
+        it(
+          title,
+          () => conformanceCases[name](options),
+          name === 'faults' ? CASE_TIMEOUT_MS.faults : CASE_TIMEOUT_MS.default,
+        );
+    }
+  });
+}

@@ -1,0 +1,21 @@
+export { describeProviderConformance } from './describe-provider-conformance.js';
+export {
+  conformanceCases,
+  CONFORMANCE_CASE_TITLES,
+  type ConformanceCaseRunner,
+} from './conformance-cases.js';
+export {
+  CONFORMANCE_CASES,
+  type ConformanceCase,
+  type ConformanceBackend,
+  type BackendStartContext,
+  type ConformanceEnv,
+  type ConformanceOptions,
+  type ConformanceScenarios,
+  type ScenarioContext,
+} from './options.js';
+export { ConformanceViolation } from './conformance-violation.js';
+export { startCallbackReceiver, type CallbackReceiver, type ReceivedCallback } from './callback-receiver.js';
+export { DEFAULT_CONFORMANCE_TIMEOUTS, DEFAULT_CUSTOMER } from './harness.js';
+export { CONFORMANCE_FAULTS, DEFAULT_GUARD_MS } from './cases/faults-case.js';
+export { DEFAULT_DECLINE_CODES } from './cases/decline-case.js';

@@ -1,0 +1,137 @@
+import type {
+  Binding,
+  CardBindingErrorCode,
+  CardBindingService,
+  Customer,
+  HttpTimeouts,
+  ManualClock,
+} from '@cardbind/core';
+import type { ContainerModule } from 'inversify';
+import type { NamedSecret } from '../capture/expect-no-secrets.js';
+import type { CallbackReceiver } from './callback-receiver.js';
+
+/** The cases of the contract suite, in the order they run. */
+export const CONFORMANCE_CASES = [
+  'init',
+  'success',
+  'decline',
+  'abandon',
+  'idempotency',
+  'faults',
+  'secrets',
+] as const;
+export type ConformanceCase = (typeof CONFORMANCE_CASES)[number];
+
+/** Whatever the provider talks to (usually its emulator), as `startBackend` returns it. */
+export interface ConformanceBackend {
+  /** Where the backend listens; the suite puts its fault proxy in front of it. */
+  readonly baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** What `startBackend` is told before the provider exists. */
+export interface BackendStartContext {
+  /**
+   * The suite's callback receiver (`http://127.0.0.1:{port}`). A backend that sends server-to-server
+   * notifications or 3-DS returns should send them here; any path is accepted and handed to
+   * `service.handleCallback(providerId, ...)` of the container under test.
+   */
+  readonly callbackUrl: string;
+  /**
+   * The suite's clock (a ManualClock with autoAdvance, also the container's). A backend that judges
+   * lifetimes by a clock can share it, so that simulated minutes pass for both.
+   */
+  readonly clock: ManualClock;
+}
+
+/** What `createModules` gets to configure the provider under test. */
+export interface ConformanceEnv<B extends ConformanceBackend> {
+  /** The fault proxy in front of the backend: configure the provider's gateway URL with THIS. */
+  readonly baseUrl: string;
+  readonly backend: B;
+  /** Same as BackendStartContext.callbackUrl: use it for term URLs and notification URLs. */
+  readonly callbackUrl: string;
+  /** Where a customer returns to (the receiver answers any GET under `/return` with 200). */
+  readonly returnUrl: string;
+  /**
+   * Short phase timeouts for the provider's HTTP client (pass them to createHttpClient): the fault
+   * case makes the backend hang and expects the provider to give up within `guardMs`.
+   */
+  readonly httpTimeouts: HttpTimeouts;
+  /** The `allowLoopbackHttp` option, for providers that check their own URLs. */
+  readonly allowLoopbackHttp: boolean;
+}
+
+/** What a scenario driver gets: the started binding and everything needed to act as the customer. */
+export interface ScenarioContext<B extends ConformanceBackend> {
+  /** The binding as `start` returned it: `requires_action` with its `nextAction`. */
+  readonly binding: Binding;
+  readonly service: CardBindingService;
+  readonly backend: B;
+  readonly env: ConformanceEnv<B>;
+  readonly customer: Customer;
+  /** The callbacks the backend sent so far; `settled()` waits for deliveries still in progress. */
+  readonly callbacks: CallbackReceiver;
+  readonly clock: ManualClock;
+}
+
+/**
+ * How to make the customer act at the provider, e.g. by following `binding.nextAction` to the
+ * emulator's hosted page over real HTTP and submitting a test card, or by posting the form params to
+ * the processor as an app would. A scenario returns once the provider side is done, including any
+ * callback the backend sends (the suite then asks the service for the result with `complete`).
+ */
+export interface ConformanceScenarios<B extends ConformanceBackend> {
+  /** The customer binds a card successfully (e.g. with TEST_CARDS.success). */
+  succeed(ctx: ScenarioContext<B>): Promise<void>;
+  /** The issuer declines (e.g. TEST_CARDS.decline). Required unless the `decline` case is skipped. */
+  decline?(ctx: ScenarioContext<B>): Promise<void>;
+  /** The customer leaves without finishing. Default: does nothing (never opens the page). */
+  abandon?(ctx: ScenarioContext<B>): Promise<void>;
+  /**
+   * How many cards the backend itself holds for this customer, when it can tell. With it, the
+   * idempotency case also proves that a race saved one card at the provider, not only in the store.
+   */
+  cardsAtProvider?(ctx: { backend: B; customer: Customer }): Promise<number>;
+}
+
+export interface ConformanceOptions<B extends ConformanceBackend> {
+  /** Shown in the describe() title. */
+  readonly name: string;
+  /** The id the provider registers under (`CardBindingProvider.id`). */
+  readonly providerId: string;
+  /** Starts a fresh backend for one case; the suite closes it after the case. */
+  startBackend(ctx: BackendStartContext): Promise<B>;
+  /**
+   * Container modules that register the provider under test, configured from `env` (use
+   * `env.baseUrl`, the fault proxy, as the gateway URL). The suite loads them next to its own
+   * `cardBindingModule({ store, logger, clock })` in a fresh container per case (twice in the race).
+   */
+  createModules(env: ConformanceEnv<B>): ContainerModule[];
+  readonly scenarios: ConformanceScenarios<B>;
+  /** How the host learns the result: `finalise` (the customer came back) or `checkOrder` (a poll). */
+  readonly complete: 'finalise' | 'checkOrder';
+  /**
+   * Values that must never appear in logs, errors, bindings or the transcript: passwords, keys,
+   * customer secrets. Every TEST_CARDS number and CVV is added by the suite.
+   */
+  readonly secrets: readonly NamedSecret[];
+  /** Accept plain http URLs for loopback hosts (an emulator); https is required everywhere else. */
+  readonly allowLoopbackHttp: boolean;
+  /** Cases this provider cannot support, each with the reason (printed with the skip). */
+  readonly skip?: Partial<Record<ConformanceCase, string>>;
+  /** Path prefixes the fault case injects faults into, all at once. Default `['/']`: everything. */
+  readonly faultRoutes?: readonly string[];
+  /** Error codes a decline may end with. Default: CARD_DECLINED, PROVIDER_REJECTED, INVALID_CARD_DATA, NO_ELIGIBLE_CARD. */
+  readonly declineCodes?: readonly CardBindingErrorCode[];
+  /** The customer every case binds for. */
+  readonly customer?: Customer;
+  /** The deadline the abandon case waits for (simulated time). Default 5 minutes, the seed's. */
+  readonly abandonTimeoutMs?: number;
+  /** Concurrent completions in the race. Default 25. */
+  readonly concurrency?: number;
+  /** Longest a faulted call may take (real time) before the provider counts as hanging. Default 15 s. */
+  readonly guardMs?: number;
+  /** Phase timeouts suggested to the provider through `env.httpTimeouts`. */
+  readonly httpTimeouts?: Partial<HttpTimeouts>;
+}
