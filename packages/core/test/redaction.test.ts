@@ -39,6 +39,13 @@ describe('redactText', () => {
     expect(redactText('<Item CardId="e5dfa016" CardName="411111xxxxxx1112"/>')).toBe(
       `<Item CardId="${REDACTED}" CardName="411111xxxxxx1112"/>`,
     );
+    expect(
+      redactText(
+        '<transaction><id>5923441</id><rebillAnchor>zayr9g0p</rebillAnchor><pareq>eJzV+/</pareq></transaction>',
+      ),
+    ).toBe(
+      `<transaction><id>5923441</id><rebillAnchor>${REDACTED}</rebillAnchor><pareq>${REDACTED}</pareq></transaction>`,
+    );
     expect(redactText('{"CardCvv":"123","Amount":"1.00"}')).toBe(`{"CardCvv":"${REDACTED}","Amount":"1.00"}`);
     expect(redactText(`CardNumber=${PAN}&CardCvv=123&SecurityKey=abc`)).toBe(
       `CardNumber=411111******1111&CardCvv=${REDACTED}&SecurityKey=${REDACTED}`,
@@ -93,7 +100,8 @@ describe('redactingLogger', () => {
   it('redacts the message string as well as the object', async () => {
     const { redactingLogger } = await import('../src/index.js');
     const lines: string[] = [];
-    const log = (obj: Record<string, unknown>, msg?: string) => void lines.push(`${msg ?? ''} ${JSON.stringify(obj)}`);
+    const log = (obj: Record<string, unknown>, msg?: string) =>
+      void lines.push(`${msg ?? ''} ${JSON.stringify(obj)}`);
     const logger = redactingLogger({ debug: log, info: log, warn: log, error: log });
     logger.info({ password: 'pw-1' }, `saved card ${PAN} for VWUserPsw=pw-2`);
     expect(lines[0]).toContain('411111******1111');

@@ -71,6 +71,9 @@ export type PaytureAnswer =
   | { success: true; attributes: Attributes; items: Attributes[] }
   | { success: false; errCode: string; attributes: Attributes };
 
+// Built once: zod schemas are costly to construct, and parseAnswer runs on every vwapi answer.
+const ParsedDocument = z.record(z.string(), z.unknown());
+
 const SuccessFlag = z.object({ Success: PaytureBoolean, ErrCode: z.string().min(1).optional() });
 
 export interface RawResponse {
@@ -106,7 +109,7 @@ export function parseAnswer(command: PaytureCommand, response: RawResponse): Pay
   } catch {
     throw unavailable('malformed XML');
   }
-  const roots = z.record(z.string(), z.unknown()).safeParse(document);
+  const roots = ParsedDocument.safeParse(document);
   const names = roots.success ? Object.keys(roots.data) : [];
   const [rootName] = names;
   if (!roots.success || names.length !== 1 || rootName?.toLowerCase() !== command.toLowerCase()) {

@@ -364,7 +364,10 @@ export class CardBindingService {
         if (isTerminal(expired.status)) return expired;
         throw failure;
       }
-      return this.#apply(provider, fresh, outcome, trigger === 'return');
+      // The provider call took time: plan against the record as it is now, so an answer that changes
+      // nothing never hands back a state another caller (a callback, another process) moved past.
+      const current = (await this.store.get(bindingId)) ?? fresh;
+      return this.#apply(provider, current, outcome, trigger === 'return');
     });
   }
 

@@ -27,7 +27,11 @@ export function redactingLogger(inner: Logger): Logger {
     (fn: LogFn): LogFn =>
     (obj, msg) => {
       const safe = redact(obj);
-      fn.call(inner, isRecord(safe) ? safe : { value: safe }, msg === undefined ? undefined : redactText(msg));
+      fn.call(
+        inner,
+        isRecord(safe) ? safe : { value: safe },
+        msg === undefined ? undefined : redactText(msg),
+      );
     };
   const redacting: Logger = {
     debug: wrap(inner.debug),

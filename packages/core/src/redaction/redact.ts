@@ -23,6 +23,8 @@ export function maskPansInText(text: string): string {
 const KEY_VALUE = /(^|[?&;\s,{])([A-Za-z][\w-]*)=([^&;\s"']*)/g;
 const XML_ATTRIBUTE = /([A-Za-z][\w-]*)="([^"]*)"/g;
 const JSON_FIELD = /"([A-Za-z][\w-]*)"\s*:\s*"([^"]*)"/g;
+// XML element content (PayOnline's ContentType=xml answers: `<rebillAnchor>...</rebillAnchor>`).
+const XML_ELEMENT = /<([A-Za-z][\w-]*)>([^<]*)<\/\1>/g;
 
 function treatValue(key: string, value: string): string {
   switch (fieldTreatment(key)) {
@@ -46,7 +48,8 @@ function decodeSafely(value: string): string {
 }
 
 /**
- * Redacts a wire body or URL: secret fields by name in form, DATA, XML-attribute and JSON syntax, then
+ * Redacts a wire body or URL: secret fields by name in form, DATA, XML-attribute, XML-element and JSON
+ * syntax, then
  * any PAN-looking digit run anywhere. Percent-encoded DATA is handled because its outer field is `DATA`.
  */
 export function redactText(text: string): string {
@@ -56,7 +59,8 @@ export function redactText(text: string): string {
       (_m, lead: string, key: string, value: string) => `${lead}${key}=${treatValue(key, value)}`,
     )
     .replace(XML_ATTRIBUTE, (_m, key: string, value: string) => `${key}="${treatValue(key, value)}"`)
-    .replace(JSON_FIELD, (_m, key: string, value: string) => `"${key}":"${treatValue(key, value)}"`);
+    .replace(JSON_FIELD, (_m, key: string, value: string) => `"${key}":"${treatValue(key, value)}"`)
+    .replace(XML_ELEMENT, (_m, key: string, value: string) => `<${key}>${treatValue(key, value)}</${key}>`);
   return maskPansInText(byName);
 }
 

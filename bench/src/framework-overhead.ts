@@ -1,0 +1,143 @@
+import { startPaytureEmulator } from '@cardbind/testing';
+import { interleave } from './measure/interleave.js';
+import { judge, ratioSummary } from './measure/ratio.js';
+import { summarise } from './measure/stats.js';
+import { ms, spread } from './report/format.js';
+import type { ResultRow, Scenario } from './report/scenario.js';
+import { directBinding, type DirectFlowOptions } from './payture/direct-flow.js';
+import { gotPoster, undiciPoster } from './payture/form-poster.js';
+import {
+  BENCH_IP,
+  BENCH_RETURN_URL,
+  BENCH_SECRET,
+  CustomerPool,
+  paytureService,
+  serviceBinding,
+} from './payture/service-flow.js';
+
+const GOAL_RATIO = 1.1;
+
+export const frameworkOverhead: Scenario = {
+  id: '1',
+  title: 'framework overhead (Payture binding, sequential)',
+  async run({ quick, log }) {
+    const emulator = await startPaytureEmulator();
+    const got = gotPoster();
+    const undici = undiciPoster();
+    const host = paytureService(emulator);
+    const customers = new CustomerPool(emulator, 'fo-');
+    const direct = (poster: typeof got, cardsBefore: boolean): DirectFlowOptions => ({
+      emulator,
+      poster,
+      secret: BENCH_SECRET,
+      returnUrl: BENCH_RETURN_URL,
+      ip: BENCH_IP,
+      cardsBefore,
+    });
+    const perRound = quick ? 30 : 60;
+    /** CPU milliseconds per binding (client and emulator: one process), per arm and round. */
+    const cpu: Record<string, number[]> = {};
+    /** Milliseconds per binding over `perRound` bindings one after another, each a fresh customer. */
+    const timed =
+      (name: string, binding: (customerId: string) => Promise<unknown>) => async (): Promise<number> => {
+        const ids = customers.take(perRound);
+        const cpuBefore = process.cpuUsage();
+        const started = performance.now();
+        for (const id of ids) await binding(id);
+        const wall = (performance.now() - started) / perRound;
+        const used = process.cpuUsage(cpuBefore);
+        (cpu[name] ??= []).push((used.user + used.system) / 1000 / perRound);
+        return wall;
+      };
+    const requestsOf = async (binding: (customerId: string) => Promise<unknown>): Promise<number> => {
+      const [id = ''] = customers.take(1);
+      const before = emulator.requests.length;
+      await binding(id);
+      return emulator.requests.length - before;
+    };
+
+    try {
+      const arms = {
+        cardbind: (id: string) => serviceBinding(host, emulator, id),
+        got: (id: string) => directBinding(direct(got, true), id),
+        undici: (id: string) => directBinding(direct(undici, true), id),
+        'got, seed flow': (id: string) => directBinding(direct(got, false), id),
+      };
+      const requests: Record<string, number> = {};
+      for (const [name, binding] of Object.entries(arms)) requests[name] = await requestsOf(binding);
+      const samples = await interleave(
+        Object.entries(arms).map(([name, binding]) => ({ name, run: timed(name, binding) })),
+        { warmup: 2, rounds: quick ? 5 : 11 },
+      );
+      const cardbind = samples['cardbind'] ?? [];
+      const viaGot = samples['got'] ?? [];
+      const viaUndici = samples['undici'] ?? [];
+      const seed = samples['got, seed flow'] ?? [];
+      const overGot = ratioSummary(cardbind, viaGot);
+      log(`requests per binding: ${JSON.stringify(requests)}`);
+
+      // Scenario 4's fixture stands in for a pending Payture record: print both sizes to compare them.
+      const [sampleId = ''] = customers.take(1);
+      const pending = await host.service.start({
+        provider: 'payture',
+        customer: { id: sampleId, ip: BENCH_IP },
+        returnUrl: BENCH_RETURN_URL,
+      });
+      const record = await host.store.get(pending.id);
+
+      return [
+        {
+          scenario: '1',
+          case: 'time per binding: cardbind vs got',
+          candidate: spread(summarise(cardbind), ms),
+          baseline: `got ${ms(summarise(viaGot).p50)}`,
+          ratio: overGot,
+          goal: `≤ ${GOAL_RATIO}× got`,
+          verdict: judge(overGot.p50, { metric: 'ratio p50', max: GOAL_RATIO }),
+          data: { perRound, cardbind: summarise(cardbind), got: summarise(viaGot), samples },
+        },
+        {
+          scenario: '1',
+          case: 'CPU per binding: cardbind vs got (client + emulator)',
+          candidate: spread(summarise(cpu['cardbind'] ?? []), ms),
+          baseline: `got ${ms(summarise(cpu['got'] ?? []).p50)}`,
+          ratio: ratioSummary(cpu['cardbind'] ?? [], cpu['got'] ?? []),
+          verdict: 'info',
+          data: { cpu },
+        },
+        {
+          scenario: '1',
+          case: 'time per binding: cardbind vs undici',
+          candidate: `cardbind ${ms(summarise(cardbind).p50)}`,
+          baseline: `undici ${spread(summarise(viaUndici), ms)}`,
+          ratio: ratioSummary(cardbind, viaUndici),
+          verdict: 'info',
+          data: { undici: summarise(viaUndici) },
+        },
+        {
+          scenario: '1',
+          case: "got: provider's requests vs the seed's (no GetList before Init)",
+          candidate: `got ${ms(summarise(viaGot).p50)}`,
+          baseline: `seed flow ${spread(summarise(seed), ms)}`,
+          ratio: ratioSummary(viaGot, seed),
+          verdict: 'info',
+          data: { seed: summarise(seed) },
+        },
+        {
+          scenario: '1',
+          case: 'requests per binding (vwapi + page GET/POST)',
+          candidate: `cardbind ${requests['cardbind']}`,
+          baseline: `got ${requests['got']}, undici ${requests['undici']}, seed flow ${requests['got, seed flow']}`,
+          ratio: summarise([(requests['cardbind'] ?? 0) / (requests['got, seed flow'] ?? 1)]),
+          goal: 'same as the seed flow',
+          verdict: requests['cardbind'] === requests['got, seed flow'] ? 'met' : 'missed',
+          data: { requests, pendingRecordJsonBytes: Buffer.byteLength(JSON.stringify(record)) },
+        },
+      ] satisfies ResultRow[];
+    } finally {
+      await got.close();
+      await undici.close();
+      await emulator.close();
+    }
+  },
+};

@@ -1,0 +1,29 @@
+import type { CardBindingService } from '@cardbind/core';
+import type { SessionCookieSigner } from './http/session-cookie.js';
+import type { StartRateLimiter } from './http/start-rate-limiter.js';
+import type { ClientConfig } from './shared/api-types.js';
+
+/** The page and its assets, held in memory: a handful of files, served without touching the disk. */
+export interface PageAssets {
+  html: string;
+  /** Keyed by file name under /assets/. */
+  files: ReadonlyMap<string, { body: string; contentType: string }>;
+  contentSecurityPolicy: string;
+}
+
+export type { ClientConfig };
+
+/** Everything the routes share. */
+export interface HostAppContext {
+  service: CardBindingService;
+  sessions: SessionCookieSigner;
+  startLimiter: StartRateLimiter;
+  publicUrl: URL;
+  /** Open bindings older than this are expired on their next status check (the seed's 5 minutes). */
+  deadlineMs: number;
+  now: () => number;
+  client: ClientConfig;
+  page: PageAssets;
+  /** Where a provider sends the customer back after its own page, if it does. */
+  returnUrlFor(provider: string): string | undefined;
+}

@@ -1,0 +1,97 @@
+import { HttpTimeouts, Secret } from '@cardbind/core';
+import { assertSecureUrl } from '@cardbind/core/client';
+import { z } from 'zod';
+
+/** PayOnline's production host; every API method lives under it. */
+export const PAYONLINE_BASE_URL = 'https://secure.payonlinesystem.com';
+
+/**
+ * Optional card fields the host may ask PayOnline's form for, by the PayOnline param they fill. The seed:
+ * the app asks for them and sends them ONLY when the backend lists them.
+ */
+export const RequestedField = z.enum(['city', 'address', 'zip', 'state', 'phone', 'issuer']);
+export type RequestedField = z.infer<typeof RequestedField>;
+
+const Money = z.string().regex(/^\d{1,10}\.\d{2}$/, 'must be an amount with two decimals, such as 1.00');
+
+export const PayOnlineConfig = z
+  .object({
+    /** Issued by PayOnline: an integer. */
+    merchantId: z
+      .union([z.string().regex(/^\d{1,18}$/, 'must be digits'), z.number().int().positive()])
+      .transform(String),
+    /** Signs every request and verifies callbacks; wrapped at once so it can never be printed. */
+    privateSecurityKey: z
+      .union([z.string().min(1), z.instanceof(Secret)])
+      .transform((value) => Secret.of(value)),
+    baseUrl: z.string().url().default(PAYONLINE_BASE_URL),
+    /** Plain http to 127.0.0.1/localhost only: emulators and local development. */
+    allowLoopbackHttp: z.boolean().default(false),
+    /** The host's page that receives the bank's 3-D Secure answer (routed to `handleCallback`). */
+    termUrl: z.string().url(),
+    /** Held on the card to prove it works, then voided (or kept, see `afterBinding`). */
+    verificationAmount: Money.default('1.00'),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as RUB')
+      .default('RUB'),
+    requestedFields: z.array(RequestedField).default([]),
+    /** The answer format the app asks PayOnline for. Server-side calls always use text (see README). */
+    contentType: z.enum(['text', 'xml']).default('text'),
+    /** `void` the verification payment once the card is saved, or `keep` it for a listener to credit. */
+    afterBinding: z.enum(['void', 'keep']).default('void'),
+    /** An order still open this long after it was issued is expired (the seed's 5 minutes). */
+    orderDeadlineMs: z
+      .number()
+      .int()
+      .positive()
+      .default(5 * 60_000),
+    /**
+     * `browser-form`: the term_url page auto-submits the 3-D Secure result to PayOnline from the
+     * customer's browser (the seed's flow). `server`: the host completes it and shows a result page.
+     */
+    threeDsMode: z.enum(['browser-form', 'server']).default('browser-form'),
+    timeouts: HttpTimeouts.default(HttpTimeouts.parse({})),
+    /** Extra attempts for Search, the one call that is safe to repeat. */
+    retries: z.number().int().min(0).max(5).default(2),
+    voidRetry: z
+      .object({
+        attempts: z.number().int().min(1).max(10).default(3),
+        initialDelayMs: z.number().int().nonnegative().default(1_000),
+      })
+      .default({ attempts: 3, initialDelayMs: 1_000 }),
+    processor: z
+      .object({ name: z.string().min(1), homepage: z.string().url().optional() })
+      .default({ name: 'PayOnline', homepage: 'https://payonline.ru/' }),
+  })
+  .superRefine((config, issues) => {
+    for (const field of ['baseUrl', 'termUrl'] as const) {
+      try {
+        assertSecureUrl(config[field], { allowLoopbackHttp: config.allowLoopbackHttp });
+      } catch {
+        issues.addIssue({
+          code: 'custom',
+          path: [field],
+          message: config.allowLoopbackHttp
+            ? 'must use https (or http to a loopback host)'
+            : 'must use https',
+        });
+      }
+    }
+  });
+
+export type PayOnlineConfig = z.output<typeof PayOnlineConfig>;
+export type PayOnlineConfigInput = z.input<typeof PayOnlineConfig>;
+
+/** The base URL without a trailing slash, so endpoint paths can be appended. */
+export function endpoint(config: Pick<PayOnlineConfig, 'baseUrl'>, path: string): string {
+  return `${config.baseUrl.replace(/\/+$/, '')}${path}`;
+}
+
+export const ENDPOINTS = {
+  auth: '/payment/transaction/auth/',
+  auth3ds: '/payment/transaction/auth/3ds/',
+  search: '/payment/search/',
+  void: '/payment/transaction/void/',
+  rebill: '/payment/transaction/rebill/',
+} as const;

@@ -1,0 +1,20 @@
+import { bindCardBindingProvider, parseConfig } from '@cardbind/core';
+import { ContainerModule } from 'inversify';
+import { PayOnlineConfig, type PayOnlineConfigInput } from './config.js';
+import { PAYONLINE_PROVIDER_ID, PayOnlineProvider } from './payonline-provider.js';
+
+/**
+ * The PayOnline provider as an inversify module. The configuration is checked here, when the host
+ * builds its container, so a missing key or an http URL fails with CONFIG_INVALID (naming the field,
+ * never the value) before any binding starts.
+ */
+export function payonlineModule(input: PayOnlineConfigInput): ContainerModule {
+  const config = parseConfig(PayOnlineConfig, input, 'payonlineModule');
+  return new ContainerModule((load) => {
+    bindCardBindingProvider(
+      load,
+      PAYONLINE_PROVIDER_ID,
+      ({ logger, clock }) => new PayOnlineProvider(config, { logger, clock }),
+    );
+  });
+}

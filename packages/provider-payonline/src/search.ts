@@ -1,0 +1,88 @@
+import { CardBindingError, type HttpClient } from '@cardbind/core';
+import { z } from 'zod';
+import { fieldOf, readAnswerRecords, type AnswerRecord } from './answer.js';
+import { errorForCodes } from './codes.js';
+import { endpoint, ENDPOINTS, type PayOnlineConfig } from './config.js';
+import { searchSecurityKey } from './security-key.js';
+
+/** Search returns only successful payments, in one of these statuses. */
+const SUCCESSFUL = ['Pending', 'PreAuthorized', 'Settled'] as const;
+
+export const FoundPayment = z.object({
+  transactionId: z.string().regex(/^\d{1,19}$/),
+  orderId: z.string().optional(),
+  amount: z.string().optional(),
+  currency: z.string().optional(),
+  dateTime: z.string().optional(),
+  status: z.string().transform((value, context) => {
+    const status = SUCCESSFUL.find((known) => known.toLowerCase() === value.toLowerCase());
+    if (status === undefined) {
+      context.addIssue({ code: 'custom', message: 'not a successful status' });
+      return z.NEVER;
+    }
+    return status;
+  }),
+});
+export type FoundPayment = z.infer<typeof FoundPayment>;
+
+function unreadable(): CardBindingError {
+  return new CardBindingError('PROVIDER_UNAVAILABLE', 'PayOnline sent an unreadable Search answer', {
+    providerCode: 'UNREADABLE_ANSWER',
+  });
+}
+
+function readRecord(record: AnswerRecord): FoundPayment {
+  const { fields } = record;
+  const transactionId = fieldOf(fields, 'transactionid', 'id');
+  if (transactionId === undefined) {
+    // `Code=..&Message=..`: Search refused the request itself (a bad key, an unknown merchant...).
+    const code = fieldOf(fields, 'code');
+    if (code !== undefined && /^\d{1,6}$/.test(code)) throw errorForCodes({ code });
+    throw unreadable();
+  }
+  const parsed = FoundPayment.safeParse({
+    transactionId,
+    orderId: fieldOf(fields, 'order', 'orderid'),
+    amount: fieldOf(fields, 'amount'),
+    currency: fieldOf(fields, 'currency'),
+    dateTime: fieldOf(fields, 'datetime'),
+    status: fieldOf(fields, 'status'),
+  });
+  if (!parsed.success) throw unreadable();
+  return parsed.data;
+}
+
+/**
+ * The successful payments PayOnline knows for an order. An empty list means "nothing successful yet":
+ * PayOnline answers a decline the same way, so only a callback, a confirmed report or the deadline can
+ * end such an order.
+ */
+export async function searchOrder(
+  http: HttpClient,
+  config: PayOnlineConfig,
+  orderId: string,
+): Promise<FoundPayment[]> {
+  const response = await http.request({
+    method: 'POST',
+    url: endpoint(config, ENDPOINTS.search),
+    form: {
+      MerchantId: config.merchantId,
+      OrderId: orderId,
+      SecurityKey: searchSecurityKey({ merchantId: config.merchantId, orderId }, config.privateSecurityKey),
+      // Always text: it is what core's transcript redaction understands field by field.
+      ContentType: 'text',
+    },
+    safeToRetry: true,
+  });
+  // A 4xx page with an empty body must not read as "nothing found".
+  if (response.statusCode !== 200) {
+    throw new CardBindingError(
+      'PROVIDER_UNAVAILABLE',
+      `PayOnline Search answered HTTP ${response.statusCode}`,
+      {
+        providerCode: `HTTP_${response.statusCode}`,
+      },
+    );
+  }
+  return readAnswerRecords(response.body, 'Search answer').map(readRecord);
+}

@@ -1,0 +1,120 @@
+import { CardBindingError, type CallbackResponse, type HttpClient } from '@cardbind/core';
+import { Base64Value, interpretAuthAnswer, readOperationAnswer, type AuthOutcome } from './answer.js';
+import { endpoint, ENDPOINTS, type PayOnlineConfig } from './config.js';
+import {
+  autoSubmitCsp,
+  renderAutoSubmitPage,
+  renderMessagePage,
+  STATIC_PAGE_CSP,
+  type HtmlForm,
+} from './html.js';
+import { threeDsSecurityKey } from './security-key.js';
+
+/**
+ * 3-D Secure after PayOnline's Code 6001: the app sends the payer to the bank's ACS with PaReq, MD and
+ * TermUrl; the bank posts PaRes and MD back to the term_url (the host's route into `handleCallback`);
+ * the term_url page then sends `MerchantId, TransactionId, PARes, PD, SecurityKey` to PayOnline's 3-DS
+ * endpoint, from the browser (an auto-submit form) or from the server.
+ */
+
+/** The query parameter of the term_url that names the order, so the bank's post finds its binding. */
+export const TERM_URL_ORDER_PARAM = 'order';
+
+/** The term_url handed to the app for one order. */
+export function termUrlFor(config: Pick<PayOnlineConfig, 'termUrl'>, orderId: string): string {
+  const url = new URL(config.termUrl);
+  url.searchParams.set(TERM_URL_ORDER_PARAM, orderId);
+  return url.toString();
+}
+
+export interface MerchantData {
+  readonly transactionId: string;
+  readonly pd: string;
+}
+
+/**
+ * MD is `{TransactionId};{PD}`. The doc's own example uses a comma, so both are accepted (PD is base64,
+ * which has neither). Anything else is refused: these values are signed with the private key below, so
+ * they must not smuggle `&Name=value` into the signed string.
+ */
+export function parseMerchantData(md: string): MerchantData | undefined {
+  const match = /^\s*(\d{1,19})\s*[;,]([\s\S]+)$/.exec(md);
+  if (!match?.[1] || !match[2]) return undefined;
+  const pd = Base64Value.safeParse(match[2]);
+  return pd.success ? { transactionId: match[1], pd: pd.data } : undefined;
+}
+
+/** PaRes as the bank sent it, whitespace removed; undefined when it is not base64. */
+export function parsePaRes(paRes: string): string | undefined {
+  const parsed = Base64Value.safeParse(paRes);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** The signed fields PayOnline's 3-DS endpoint takes, as a form the browser (or the server) posts. */
+export function threeDsCompletionForm(
+  config: PayOnlineConfig,
+  data: MerchantData & { readonly paRes: string },
+): HtmlForm {
+  return {
+    action: endpoint(config, ENDPOINTS.auth3ds),
+    method: 'POST',
+    fields: {
+      MerchantId: config.merchantId,
+      TransactionId: data.transactionId,
+      PARes: data.paRes,
+      PD: data.pd,
+      SecurityKey: threeDsSecurityKey(
+        { merchantId: config.merchantId, transactionId: data.transactionId, paRes: data.paRes, pd: data.pd },
+        config.privateSecurityKey,
+      ),
+    },
+  };
+}
+
+const PAGE_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+} as const;
+
+/** The term_url's answer in browser-form mode: a page that posts the completion form to PayOnline. */
+export function autoSubmitResponse(form: HtmlForm): CallbackResponse {
+  return {
+    status: 200,
+    headers: { ...PAGE_HEADERS, 'content-security-policy': autoSubmitCsp(new URL(form.action).origin) },
+    body: renderAutoSubmitPage({
+      title: 'Completing card verification',
+      message: 'Completing the card verification with PayOnline…',
+      form,
+      buttonLabel: 'Continue',
+    }),
+  };
+}
+
+/** A static result page (server mode, or a binding that has already finished). */
+export function messageResponse(title: string, message: string): CallbackResponse {
+  return {
+    status: 200,
+    headers: { ...PAGE_HEADERS, 'content-security-policy': STATIC_PAGE_CSP },
+    body: renderMessagePage(title, message),
+  };
+}
+
+/** Server mode: posts the completion form to PayOnline (form-encoded: base64 has `+` and `/`). */
+export async function completeThreeDsOnServer(http: HttpClient, form: HtmlForm): Promise<AuthOutcome> {
+  const response = await http.request({
+    method: 'POST',
+    url: form.action,
+    form: { ...form.fields, ContentType: 'text' },
+  });
+  if (response.statusCode !== 200) {
+    throw new CardBindingError(
+      'PROVIDER_UNAVAILABLE',
+      `PayOnline 3-DS completion answered HTTP ${response.statusCode}`,
+      { providerCode: `HTTP_${response.statusCode}` },
+    );
+  }
+  return interpretAuthAnswer(readOperationAnswer(response.body, '3-DS answer'), '3-DS answer');
+}

@@ -1,0 +1,55 @@
+import {
+  describeProviderConformance,
+  type PayOnlineEmulator,
+  type ScenarioContext,
+  startPayOnlineEmulator,
+  TEST_CARDS,
+  type TestCard,
+} from '@cardbind/testing';
+import { payonlineModule } from '../src/index.js';
+import { submitCardForm } from '../src/client/index.js';
+import { cardInputOf } from './harness.js';
+
+const PRIVATE_KEY = 'c0f3e1d2-conformance-private-key-77aa';
+
+/**
+ * The app's part: post the card straight to PayOnline (through the suite's fault proxy) with the form
+ * params the binding carries, then let the emulator's callback reach the host.
+ */
+async function payAsTheApp(ctx: ScenarioContext<PayOnlineEmulator>, card: TestCard): Promise<void> {
+  const action = ctx.binding.nextAction;
+  if (action?.type !== 'form') throw new Error('PayOnline gives a form action');
+  const result = await submitCardForm(action, cardInputOf(card), { allowLoopbackHttp: true });
+  if (result.kind !== 'accepted' && result.kind !== 'declined') {
+    throw new Error(`PayOnline answered ${result.kind}`);
+  }
+  await ctx.backend.callbacksSettled();
+}
+
+describeProviderConformance<PayOnlineEmulator>({
+  name: 'PayOnline',
+  providerId: 'payonline',
+  startBackend: ({ callbackUrl }) =>
+    startPayOnlineEmulator({
+      privateSecurityKey: PRIVATE_KEY,
+      callbackUrl: `${callbackUrl}/payonline/callback`,
+    }),
+  createModules: (env) => [
+    payonlineModule({
+      merchantId: env.backend.merchantId,
+      privateSecurityKey: PRIVATE_KEY,
+      baseUrl: env.baseUrl,
+      allowLoopbackHttp: env.allowLoopbackHttp,
+      termUrl: `${env.callbackUrl}/payonline/3ds`,
+      timeouts: env.httpTimeouts,
+    }),
+  ],
+  scenarios: {
+    succeed: (ctx) => payAsTheApp(ctx, TEST_CARDS.success),
+    decline: (ctx) => payAsTheApp(ctx, TEST_CARDS.decline),
+  },
+  // The host polls (the seed's r_check_order); the card itself arrives by the verified callback.
+  complete: 'checkOrder',
+  secrets: [{ name: 'PayOnline private security key', value: PRIVATE_KEY }],
+  allowLoopbackHttp: true,
+});

@@ -1,0 +1,554 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Clock, passesLuhn, systemClock } from '@cardbind/core';
+import { applyTransportFault } from '../faults/apply-transport-fault.js';
+import { FaultSwitchboard } from '../faults/fault-switchboard.js';
+import { readFields } from '../http/read-request.js';
+import { startHttpServer } from '../http/start-http-server.js';
+import { renderBankErrorPage, renderChallengePage, renderReturnToMerchantPage } from './acs-page.js';
+import {
+  type AnswerEntry,
+  type AnswerFormat,
+  answerFormatOf,
+  FORMAT_ERROR_MESSAGES,
+  writeAnswer,
+  writeFormatError,
+  writeMalformed,
+  writeText,
+  writeXml,
+} from './answers.js';
+import { CallbackSender, type CallbackDelivery, payOnlineDateTime } from './callbacks.js';
+import { behaviourOf } from './magic-cards.js';
+import { SIGNED_FIELDS, signFields } from './security-key.js';
+import {
+  awkwardBase64,
+  type EmulatedTransaction,
+  EmulatorState,
+  newRebillAnchor,
+  SUCCESSFUL_STATUSES,
+} from './state.js';
+
+/** Routes of the fault switchboard. */
+export type PayOnlineRoute = 'auth' | 'auth3ds' | 'search' | 'void' | 'rebill' | 'acs' | 'callback';
+
+export interface PayOnlineEmulatorOptions {
+  merchantId?: string;
+  privateSecurityKey?: string;
+  /** Drives DateTime and slow orders; share a ManualClock with the host to run minutes in milliseconds. */
+  clock?: Pick<Clock, 'now'>;
+  /** Where server-to-server callbacks go (the merchant account's CallbackUrl). */
+  callbackUrl?: string;
+  /** When the slow-close card's order closes, after Auth (default 30 s, the seed's upper figure). */
+  slowCloseMs?: number;
+  /** The one-time code the emulated bank accepts (default `123456`). */
+  otp?: string;
+  /** RebillAnchor in callbacks: always (default), or like PayOnline, only to an https CallbackUrl. */
+  anchorInCallbacks?: 'always' | 'https-only';
+  port?: number;
+}
+
+/** One request the emulator received. Holds card data, as a processor would: never print it. */
+export interface EmulatorRequest {
+  readonly route: PayOnlineRoute | 'unknown';
+  readonly method: string;
+  readonly path: string;
+  readonly fields: Readonly<Record<string, string>>;
+  readonly contentType: string | undefined;
+  readonly at: Date;
+}
+
+export interface PayOnlineEmulator {
+  /** `http://127.0.0.1:{port}`: configure it as the provider's baseUrl (with loopback http allowed). */
+  readonly baseUrl: string;
+  /** The emulated bank's ACS page. */
+  readonly acsUrl: string;
+  readonly merchantId: string;
+  readonly privateSecurityKey: string;
+  readonly otp: string;
+  readonly faults: FaultSwitchboard;
+  readonly requests: readonly EmulatorRequest[];
+  readonly callbacks: readonly CallbackDelivery[];
+  setCallbackUrl(url: string | undefined): void;
+  transactions(): readonly EmulatedTransaction[];
+  order(orderId: string): readonly EmulatedTransaction[];
+  /** Requests seen on one route. */
+  requestsTo(route: PayOnlineRoute): readonly EmulatorRequest[];
+  /** Closes slow orders whose time has come (by the clock) and waits for their callbacks. */
+  tick(): Promise<void>;
+  /** Resolves when every callback started so far has been answered (or failed). */
+  callbacksSettled(): Promise<void>;
+  /** Sends a transaction's callback again (PayOnline may deliver one more than once). */
+  resendCallback(transactionId: string): Promise<CallbackDelivery>;
+  /** The Auth SecurityKey for an order, as the merchant must compute it. */
+  authSecurityKey(order: { orderId: string; amount: string; currency: string }): string;
+  /** Posts Auth params to the emulator itself, as an app would; returns the raw answer. */
+  submitCard(params: Readonly<Record<string, string>>): Promise<{ status: number; body: string }>;
+  close(): Promise<void>;
+}
+
+const PATHS: Readonly<Record<string, PayOnlineRoute>> = {
+  '/payment/transaction/auth/': 'auth',
+  '/payment/transaction/auth/3ds/': 'auth3ds',
+  '/payment/search/': 'search',
+  '/payment/transaction/void/': 'void',
+  '/payment/transaction/rebill/': 'rebill',
+  '/acs/': 'acs',
+  '/acs/confirm/': 'acs',
+};
+
+/** Browsers post the card straight to the processor: Auth and 3DS must answer cross-origin reads. */
+const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers': 'content-type',
+  'access-control-max-age': '600',
+} as const;
+
+const CONTENT_TYPES: Readonly<Record<AnswerFormat, string>> = {
+  text: 'text/plain; charset=utf-8',
+  xml: 'text/xml; charset=utf-8',
+};
+
+/**
+ * A PayOnline emulator on 127.0.0.1: Auth (with magic cards), the 3-DS completion, Search, Void,
+ * Rebill, an emulated bank ACS page, signed server-to-server callbacks, SecurityKey checks on every
+ * request (a wrong key is Code 4024), CORS for browser clients and a fault switchboard per route.
+ */
+export async function startPayOnlineEmulator(
+  options: PayOnlineEmulatorOptions = {},
+): Promise<PayOnlineEmulator> {
+  const merchantId = options.merchantId ?? '1000';
+  const privateKey = options.privateSecurityKey ?? 'b1f0c7e2-emulator-private-key-5d3a';
+  const clock = options.clock ?? systemClock;
+  const slowCloseMs = options.slowCloseMs ?? 30_000;
+  const otp = options.otp ?? '123456';
+  const faults = new FaultSwitchboard();
+  const state = new EmulatorState();
+  const requests: EmulatorRequest[] = [];
+  const callbacks = new CallbackSender({
+    privateKey,
+    faults,
+    anchorInCallbacks: options.anchorInCallbacks ?? 'always',
+  });
+  callbacks.url = options.callbackUrl;
+  let baseUrl = '';
+
+  const answer = (res: ServerResponse, format: AnswerFormat, body: string, cors = false): void => {
+    res.writeHead(200, { 'content-type': CONTENT_TYPES[format], ...(cors ? CORS_HEADERS : {}) }).end(body);
+  };
+  const formatError = (res: ServerResponse, format: AnswerFormat, code: string, cors = false): void => {
+    answer(res, format, writeFormatError(format, code, FORMAT_ERROR_MESSAGES[code] ?? 'Error'), cors);
+  };
+  const html = (res: ServerResponse, status: number, body: string): void => {
+    res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+  };
+
+  /** The merchant and the key; answers the refusal and returns false when either is wrong. */
+  const authorised = (
+    res: ServerResponse,
+    format: AnswerFormat,
+    fields: Record<string, string>,
+    signed: readonly string[],
+    cors = false,
+  ): boolean => {
+    if (fields['MerchantId'] !== merchantId) {
+      formatError(res, format, '4027', cors);
+      return false;
+    }
+    const expected = signFields(signed, fields, privateKey);
+    if ((fields['SecurityKey'] ?? '').toLowerCase() !== expected) {
+      formatError(res, format, '4024', cors);
+      return false;
+    }
+    return true;
+  };
+
+  const closeDueOrders = async (): Promise<void> => {
+    const closed = state.closeDue(clock.now());
+    for (const transaction of closed) callbacks.send(transaction);
+    if (closed.length > 0) await callbacks.settled();
+  };
+
+  const transactionAnswer = (transaction: EmulatedTransaction, format: AnswerFormat): string => {
+    const entries: AnswerEntry[] = [
+      { name: 'Id', value: transaction.id },
+      { name: 'Operation', value: transaction.operation },
+      { name: 'Result', value: transaction.status === 'Declined' ? 'Error' : 'Ok' },
+      { name: 'Code', value: transaction.code },
+      // The emulator's own Processing state looks like an accepted payment to the payer.
+      { name: 'Status', value: transaction.status === 'Processing' ? 'Pending' : transaction.status },
+      { name: 'ErrorCode', value: transaction.errorCode },
+      {
+        name: 'rebillAnchor',
+        value: transaction.status === 'Pending' ? transaction.rebillAnchor : undefined,
+      },
+      { name: 'binCountry', value: transaction.country },
+    ];
+    return writeAnswer(format, entries);
+  };
+
+  const threeDsAnswer = (
+    transaction: EmulatedTransaction,
+    session: { paReq: string; pd: string },
+    format: AnswerFormat,
+  ): string => {
+    if (format === 'xml') {
+      // As in PayOnline's doc: errorCode twice (the 6001 echo, then the class), 3-DS data nested.
+      return writeXml('transaction', [
+        { name: 'Id', value: transaction.id },
+        { name: 'Operation', value: 'Auth' },
+        { name: 'Result', value: 'Error' },
+        { name: 'Status', value: 'Awaiting3DAuthentication' },
+        { name: 'Code', value: '6001' },
+        { name: 'ErrorCode', value: '6001' },
+        { name: 'ErrorCode', value: '4' },
+        { name: 'PaReq', element: 'pareq', value: session.paReq, group: 'threedSecure' },
+        { name: 'ACSUrl', element: 'acsurl', value: `${baseUrl}/acs/`, group: 'threedSecure' },
+        { name: 'PD', element: 'pd', value: session.pd, group: 'threedSecure' },
+        { name: 'binCountry', value: transaction.country },
+      ]);
+    }
+    return writeText([
+      { name: 'Id', value: transaction.id },
+      { name: 'Operation', value: 'Auth' },
+      { name: 'Result', value: 'Error' },
+      { name: 'Code', value: '6001' },
+      { name: 'Status', value: 'Awaiting3DAuthentication' },
+      { name: 'ErrorCode', value: '6001' },
+      { name: 'PaReq', value: session.paReq },
+      { name: 'ACSUrl', value: `${baseUrl}/acs/` },
+      { name: 'PD', value: session.pd },
+      { name: 'binCountry', value: transaction.country },
+    ]);
+  };
+
+  const handleAuth = (res: ServerResponse, fields: Record<string, string>, format: AnswerFormat): void => {
+    const signed =
+      fields['OrderDescription'] === undefined
+        ? SIGNED_FIELDS.auth
+        : [...SIGNED_FIELDS.auth, 'OrderDescription'];
+    if (!authorised(res, format, fields, signed, true)) return;
+    const refuse = (code: string): void => formatError(res, format, code, true);
+    const orderId = fields['OrderId'] ?? '';
+    const amount = fields['Amount'] ?? '';
+    const currency = fields['Currency'] ?? '';
+    const number = fields['CardNumber'] ?? '';
+    const expires = fields['CardExpDate'] ?? '';
+    const email = fields['Email'] ?? '';
+    const country = fields['Country'] ?? '';
+    if (orderId === '' || orderId.length > 50) return refuse('4025');
+    if (!/^\d+\.\d{2}$/.test(amount)) return refuse('4300');
+    if (!/^[A-Z]{3}$/.test(currency)) return refuse('4026');
+    if (!/^\d{13,19}$/.test(number) || !passesLuhn(number)) return refuse('4004');
+    if (!/^[A-Za-z .'-]{1,100}$/.test(fields['CardHolderName'] ?? '')) return refuse('4005');
+    const expiry = /^(0[1-9]|1[0-2])(\d{2})$/.exec(expires);
+    if (!expiry) return refuse('4007');
+    const now = clock.now();
+    const expiryIndex = (2000 + Number(expiry[2])) * 12 + Number(expiry[1]) - 1;
+    if (expiryIndex < now.getUTCFullYear() * 12 + now.getUTCMonth()) return refuse('4014');
+    if (!/^\d{3,4}$/.test(fields['CardCvv'] ?? '')) return refuse('4006');
+    if (email !== '' && !/^[^\s@]+@[^\s@]+$/.test(email)) return refuse('4017');
+    if (country !== '' && !/^[A-Za-z]{2}$/.test(country)) return refuse('4008');
+    if (state.paidFor(orderId)) return refuse('4016');
+
+    const behaviour = behaviourOf(number);
+    const transaction = state.add({
+      orderId,
+      operation: 'Auth',
+      amount,
+      currency,
+      status: 'Processing',
+      code: '200',
+      createdAt: now,
+      dateTime: now,
+      maskedNumber: `${'*'.repeat(12)}${number.slice(-4)}`,
+      holder: fields['CardHolderName'] ?? '',
+      country: country.toUpperCase() || 'RU',
+      answerFormat: format,
+      customFields: customFieldsOf(fields),
+    });
+    switch (behaviour.kind) {
+      case 'success':
+        transaction.status = 'Pending';
+        transaction.rebillAnchor = newRebillAnchor();
+        break;
+      case 'decline':
+        transaction.status = 'Declined';
+        transaction.code = behaviour.code;
+        transaction.errorCode = behaviour.errorCode;
+        break;
+      case 'three-ds': {
+        transaction.status = 'Awaiting3DAuthentication';
+        transaction.code = '6001';
+        const session = {
+          paReq: awkwardBase64(48),
+          pd: awkwardBase64(24),
+          issued: new Map<string, boolean>(),
+        };
+        transaction.threeDs = session;
+        return answer(res, format, threeDsAnswer(transaction, session, format), true);
+      }
+      case 'slow':
+        transaction.closeAt = new Date(now.getTime() + slowCloseMs);
+        break;
+      case 'stuck':
+        break;
+    }
+    answer(res, format, transactionAnswer(transaction, format), true);
+    if (transaction.status !== 'Processing') callbacks.send(transaction);
+  };
+
+  const handleAuth3ds = (res: ServerResponse, fields: Record<string, string>, format: AnswerFormat): void => {
+    // The doc spells it PARes; PayOnline's own Android SDK sends PaRes.
+    const paRes = fields['PARes'] ?? fields['PaRes'] ?? '';
+    const signedFields = { ...fields, PARes: paRes };
+    if (!authorised(res, format, signedFields, SIGNED_FIELDS.auth3ds, true)) return;
+    const transaction = state.get(fields['TransactionId'] ?? '');
+    const session = transaction?.threeDs;
+    if (!transaction || !session) return formatError(res, format, '4029', true);
+    if (transaction.finalAnswer !== undefined) return answer(res, format, transaction.finalAnswer, true);
+    const passed = fields['PD'] === session.pd ? session.issued.get(paRes) : undefined;
+    const now = clock.now();
+    transaction.dateTime = now;
+    if (passed === true) {
+      transaction.status = 'Pending';
+      transaction.code = '200';
+      transaction.rebillAnchor = newRebillAnchor();
+    } else {
+      transaction.status = 'Declined';
+      // A failed challenge is 6003; PaRes or PD that the bank never issued is 5410.
+      transaction.code = passed === false ? '6003' : '5410';
+      transaction.errorCode = '3';
+    }
+    transaction.finalAnswer = transactionAnswer(transaction, format);
+    answer(res, format, transaction.finalAnswer, true);
+    callbacks.send(transaction);
+  };
+
+  const handleSearch = (res: ServerResponse, fields: Record<string, string>, format: AnswerFormat): void => {
+    const byOrder = fields['OrderId'] !== undefined;
+    const signed = byOrder ? SIGNED_FIELDS.searchByOrder : SIGNED_FIELDS.searchByTransaction;
+    if (!authorised(res, format, fields, signed)) return;
+    const found = (
+      byOrder ? state.byOrder(fields['OrderId'] ?? '') : [state.get(fields['TransactionId'] ?? '')]
+    )
+      .filter((transaction): transaction is EmulatedTransaction => transaction !== undefined)
+      .filter((transaction) => SUCCESSFUL_STATUSES.has(transaction.status));
+    // Nothing successful: PayOnline answers an empty body (a decline looks the same).
+    if (found.length === 0) return answer(res, format, '');
+    const entriesOf = (transaction: EmulatedTransaction): AnswerEntry[] => [
+      { name: 'TransactionId', element: 'id', value: transaction.id },
+      { name: 'Amount', value: transaction.amount },
+      { name: 'Currency', value: transaction.currency },
+      { name: 'Order', element: 'orderId', value: transaction.orderId },
+      { name: 'DateTime', value: payOnlineDateTime(transaction.dateTime) },
+      { name: 'Status', value: transaction.status },
+    ];
+    if (format === 'text')
+      return answer(res, format, found.map((transaction) => writeText(entriesOf(transaction))).join('\n'));
+    const [only] = found;
+    if (found.length === 1 && only) return answer(res, format, writeXml('transaction', entriesOf(only)));
+    const items = found.map((transaction) =>
+      writeXml('transaction', entriesOf(transaction)).replace(/^<\?xml[^>]*>\n/, ''),
+    );
+    answer(res, format, `<?xml version="1.0" encoding="utf-8"?>\n<list>\n${items.join('\n')}\n</list>`);
+  };
+
+  const handleVoid = (res: ServerResponse, fields: Record<string, string>, format: AnswerFormat): void => {
+    if (!authorised(res, format, fields, SIGNED_FIELDS.void)) return;
+    const transaction = state.get(fields['TransactionId'] ?? '');
+    if (!transaction) return formatError(res, format, '4029');
+    const voidable = transaction.status === 'Pending';
+    if (voidable) transaction.status = 'Voided';
+    answer(
+      res,
+      format,
+      writeAnswer(format, [
+        { name: 'TransactionId', element: 'id', value: transaction.id },
+        { name: 'Operation', value: 'Void' },
+        { name: 'Result', value: voidable ? 'Ok' : 'Error' },
+        { name: 'Message', value: voidable ? 'Voided' : 'Transaction cannot be voided' },
+      ]),
+    );
+  };
+
+  const handleRebill = (res: ServerResponse, fields: Record<string, string>, format: AnswerFormat): void => {
+    if (!authorised(res, format, fields, SIGNED_FIELDS.rebill)) return;
+    const original = state.byAnchor(fields['RebillAnchor'] ?? '');
+    if (!original) return formatError(res, format, '4021');
+    const orderId = fields['OrderId'] ?? '';
+    if (orderId === '' || orderId.length > 50) return formatError(res, format, '4025');
+    if (state.paidFor(orderId)) return formatError(res, format, '4016');
+    const now = clock.now();
+    const transaction = state.add({
+      orderId,
+      operation: 'Rebill',
+      amount: fields['Amount'] ?? '',
+      currency: fields['Currency'] ?? '',
+      status: 'Pending',
+      code: '200',
+      createdAt: now,
+      dateTime: now,
+      maskedNumber: original.maskedNumber,
+      holder: original.holder,
+      country: original.country,
+      answerFormat: format,
+      customFields: {},
+      rebillAnchor: original.rebillAnchor ?? newRebillAnchor(),
+    });
+    answer(
+      res,
+      format,
+      writeAnswer(format, [
+        { name: 'Id', value: transaction.id },
+        { name: 'Operation', value: 'Rebill' },
+        { name: 'Result', value: 'Ok' },
+        { name: 'Status', value: 'Pending' },
+        { name: 'Code', value: '200' },
+      ]),
+    );
+    callbacks.send(transaction);
+  };
+
+  const handleAcs = (res: ServerResponse, path: string, fields: Record<string, string>): void => {
+    const paReq = fields['PaReq'] ?? '';
+    const transaction = state.byPaReq(paReq);
+    const session = transaction?.threeDs;
+    const termUrl = fields['TermUrl'] ?? '';
+    if (!transaction || !session || transaction.status !== 'Awaiting3DAuthentication') {
+      return html(res, 400, renderBankErrorPage('Unknown or finished 3-D Secure request'));
+    }
+    if (!/^https?:\/\//.test(termUrl)) return html(res, 400, renderBankErrorPage('TermUrl is missing'));
+    const md = fields['MD'] ?? '';
+    if (path === '/acs/') {
+      return html(
+        res,
+        200,
+        renderChallengePage({ confirmUrl: `${baseUrl}/acs/confirm/`, paReq, md, termUrl }),
+      );
+    }
+    const paRes = awkwardBase64(64);
+    session.issued.set(paRes, fields['code'] === otp);
+    html(res, 200, renderReturnToMerchantPage({ termUrl, paRes, md }));
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, CORS_HEADERS).end();
+      return;
+    }
+    const { path: rawPath, fields } = await readFields(req);
+    const path = rawPath.endsWith('/') ? rawPath : `${rawPath}/`;
+    const route = PATHS[path];
+    requests.push({
+      route: route ?? 'unknown',
+      method: req.method ?? 'GET',
+      path,
+      fields,
+      contentType: fields['ContentType'],
+      at: clock.now(),
+    });
+    if (!route) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    const format = answerFormatOf(fields['ContentType']);
+    const fault = faults.take(route);
+    if (fault) {
+      if (await applyTransportFault(fault, req, res)) return;
+      if (fault.kind === 'malformed') return answer(res, format, writeMalformed(format, route), true);
+      if (fault.kind === 'reject') return formatError(res, format, fault.code, true);
+    }
+    await closeDueOrders();
+    switch (route) {
+      case 'auth':
+        return handleAuth(res, fields, format);
+      case 'auth3ds':
+        return handleAuth3ds(res, fields, format);
+      case 'search':
+        return handleSearch(res, fields, format);
+      case 'void':
+        return handleVoid(res, fields, format);
+      case 'rebill':
+        return handleRebill(res, fields, format);
+      case 'acs':
+        return handleAcs(res, path, fields);
+      case 'callback':
+        return;
+    }
+  };
+
+  const server = await startHttpServer(handle, options.port === undefined ? {} : { port: options.port });
+  baseUrl = server.baseUrl;
+
+  return {
+    baseUrl,
+    acsUrl: `${baseUrl}/acs/`,
+    merchantId,
+    privateSecurityKey: privateKey,
+    otp,
+    faults,
+    requests,
+    callbacks: callbacks.deliveries,
+    setCallbackUrl: (url) => {
+      callbacks.url = url;
+    },
+    transactions: () => state.all(),
+    order: (orderId) => state.byOrder(orderId),
+    requestsTo: (route) => requests.filter((request) => request.route === route),
+    tick: closeDueOrders,
+    callbacksSettled: () => callbacks.settled(),
+    resendCallback: async (transactionId) => {
+      const transaction = state.get(transactionId);
+      if (!transaction) throw new Error(`No emulated transaction ${transactionId}`);
+      const delivery = callbacks.send(transaction);
+      await callbacks.settled();
+      return delivery;
+    },
+    authSecurityKey: (order) =>
+      signFields(
+        SIGNED_FIELDS.auth,
+        { MerchantId: merchantId, OrderId: order.orderId, Amount: order.amount, Currency: order.currency },
+        privateKey,
+      ),
+    submitCard: async (params) => {
+      const response = await fetch(`${baseUrl}/payment/transaction/auth/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+        body: new URLSearchParams(params).toString(),
+      });
+      return { status: response.status, body: await response.text() };
+    },
+    close: async () => {
+      await callbacks.settled();
+      await server.close();
+    },
+  };
+}
+
+/** Every field of an Auth request PayOnline does not define: echoed in callbacks. */
+const AUTH_FIELDS = new Set([
+  'MerchantId',
+  'OrderId',
+  'Amount',
+  'Currency',
+  'SecurityKey',
+  'Ip',
+  'Email',
+  'CardHolderName',
+  'CardNumber',
+  'CardExpDate',
+  'CardCvv',
+  'Country',
+  'City',
+  'Address',
+  'Zip',
+  'State',
+  'Phone',
+  'Issuer',
+  'ContentType',
+  'OrderDescription',
+]);
+
+function customFieldsOf(fields: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields).filter(([name]) => !AUTH_FIELDS.has(name)));
+}

@@ -1,0 +1,23 @@
+export {
+  startPayOnlineEmulator,
+  type PayOnlineEmulator,
+  type PayOnlineEmulatorOptions,
+  type PayOnlineRoute,
+  type EmulatorRequest as PayOnlineRequestRecord,
+} from './emulator.js';
+export {
+  PAYONLINE_TEST_CARDS,
+  behaviourOf as payOnlineCardBehaviour,
+  type CardBehaviour as PayOnlineCardBehaviour,
+} from './magic-cards.js';
+export {
+  payOnlineSecurityKey,
+  signFields as signPayOnlineFields,
+  SIGNED_FIELDS as PAYONLINE_SIGNED_FIELDS,
+} from './security-key.js';
+export { payOnlineDateTime, type CallbackDelivery as PayOnlineCallbackDelivery } from './callbacks.js';
+export { readHtmlForm, type ParsedHtmlForm } from './html.js';
+export type {
+  EmulatedTransaction as PayOnlineTransaction,
+  EmulatedStatus as PayOnlineTransactionStatus,
+} from './state.js';

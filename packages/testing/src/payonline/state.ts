@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import type { AnswerFormat } from './answers.js';
+
+/**
+ * The emulator's books: transactions by id, each tied to the merchant's OrderId. `Processing` is the
+ * emulator's own state for an accepted order that has not closed yet (PayOnline shows nothing for it).
+ */
+export type EmulatedStatus = 'Processing' | 'Awaiting3DAuthentication' | 'Pending' | 'Declined' | 'Voided';
+
+export interface ThreeDsSession {
+  readonly paReq: string;
+  readonly pd: string;
+  /** PaRes values the ACS issued, and whether each says the payer passed. */
+  readonly issued: Map<string, boolean>;
+}
+
+export interface EmulatedTransaction {
+  readonly id: string;
+  readonly orderId: string;
+  readonly operation: 'Auth' | 'Rebill';
+  readonly amount: string;
+  readonly currency: string;
+  status: EmulatedStatus;
+  /** 200 when paid, else the refusal's Code. */
+  code: string;
+  errorCode?: string;
+  rebillAnchor?: string;
+  /** When a `Processing` order closes; undefined while it never will. */
+  closeAt?: Date;
+  readonly createdAt: Date;
+  dateTime: Date;
+  /** `************1111`, as PayOnline's callbacks show it. */
+  readonly maskedNumber: string;
+  readonly holder: string;
+  readonly country: string;
+  readonly answerFormat: AnswerFormat;
+  /** Fields the merchant added to Auth; PayOnline echoes them in callbacks. */
+  readonly customFields: Readonly<Record<string, string>>;
+  threeDs?: ThreeDsSession;
+  /** The final 3DS answer, replayed if the merchant posts the same completion twice. */
+  finalAnswer?: string;
+}
+
+/** PayOnline shows these to Search: successful payments only. */
+export const SUCCESSFUL_STATUSES: ReadonlySet<EmulatedStatus> = new Set(['Pending']);
+
+/**
+ * Base64 that starts with `+/+/`, so every PaReq, PD and PaRes exercises form encoding: a client that
+ * sends them raw (as one public SDK does) corrupts them and is caught.
+ */
+export function awkwardBase64(randomByteCount = 24): string {
+  return Buffer.concat([Buffer.from([0xfb, 0xff, 0xbf]), randomBytes(randomByteCount)]).toString('base64');
+}
+
+/** A RebillAnchor shaped like the recorded one (`zayr9g0pAftxg-z4.RKugb8kJ3VZGydSLT6y71R5PpE=`). */
+export function newRebillAnchor(): string {
+  const text = randomBytes(32).toString('base64url');
+  return `${text.slice(0, 16)}.${text.slice(16, 42)}=`;
+}
+
+export class EmulatorState {
+  #nextId = 5_923_441;
+  readonly #transactions = new Map<string, EmulatedTransaction>();
+
+  add(input: Omit<EmulatedTransaction, 'id'>): EmulatedTransaction {
+    const transaction: EmulatedTransaction = { ...input, id: String(this.#nextId++) };
+    this.#transactions.set(transaction.id, transaction);
+    return transaction;
+  }
+
+  get(id: string): EmulatedTransaction | undefined {
+    return this.#transactions.get(id);
+  }
+
+  all(): EmulatedTransaction[] {
+    return [...this.#transactions.values()];
+  }
+
+  byOrder(orderId: string): EmulatedTransaction[] {
+    return this.all().filter((transaction) => transaction.orderId === orderId);
+  }
+
+  byAnchor(anchor: string): EmulatedTransaction | undefined {
+    return this.all().find((transaction) => transaction.rebillAnchor === anchor);
+  }
+
+  byPaReq(paReq: string): EmulatedTransaction | undefined {
+    return this.all().find((transaction) => transaction.threeDs?.paReq === paReq);
+  }
+
+  /** A successful payment (or a voided one: the order was paid) for the order, if any. */
+  paidFor(orderId: string): EmulatedTransaction | undefined {
+    return this.byOrder(orderId).find(
+      (transaction) => SUCCESSFUL_STATUSES.has(transaction.status) || transaction.status === 'Voided',
+    );
+  }
+
+  /** Processing orders whose close time has passed, closed now as paid. */
+  closeDue(now: Date): EmulatedTransaction[] {
+    const closed: EmulatedTransaction[] = [];
+    for (const transaction of this.#transactions.values()) {
+      if (transaction.status !== 'Processing' || !transaction.closeAt) continue;
+      if (transaction.closeAt.getTime() > now.getTime()) continue;
+      transaction.status = 'Pending';
+      transaction.code = '200';
+      transaction.rebillAnchor = newRebillAnchor();
+      transaction.dateTime = now;
+      closed.push(transaction);
+    }
+    return closed;
+  }
+}
