@@ -2,7 +2,7 @@
  * Run by scenario 2 in a fresh process per burst, so that peak RSS measures one burst and nothing a
  * previous one left behind. Prints one JSON line (a Burst).
  */
-import { startPaytureEmulator } from '@cardbind/testing';
+import { startPaytureEmulator } from '@cardbind/testing/emulators';
 import { Agent, setGlobalDispatcher } from 'undici';
 import { RssSampler } from './measure/rss-sampler.js';
 import { SocketCounter } from './measure/socket-counter.js';

@@ -1,4 +1,4 @@
-import { startPaytureEmulator } from '@cardbind/testing';
+import { startPaytureEmulator } from '@cardbind/testing/emulators';
 import { interleave } from './measure/interleave.js';
 import { judge, ratioSummary } from './measure/ratio.js';
 import { summarise } from './measure/stats.js';
@@ -128,9 +128,11 @@ export const frameworkOverhead: Scenario = {
           case: 'requests per binding (vwapi + page GET/POST)',
           candidate: `cardbind ${requests['cardbind']}`,
           baseline: `got ${requests['got']}, undici ${requests['undici']}, seed flow ${requests['got, seed flow']}`,
-          ratio: summarise([(requests['cardbind'] ?? 0) / (requests['got, seed flow'] ?? 1)]),
-          goal: 'same as the seed flow',
-          verdict: requests['cardbind'] === requests['got, seed flow'] ? 'met' : 'missed',
+          // The issue's goal: the same requests as the hand-written got client of the same flow. The seed's
+          // flow makes one fewer (no GetList before Init, so it cannot prefer a new card).
+          ratio: summarise([(requests['cardbind'] ?? 0) / (requests['got'] ?? 1)]),
+          goal: 'same as the got baseline',
+          verdict: requests['cardbind'] === requests['got'] ? 'met' : 'missed',
           data: { requests, pendingRecordJsonBytes: Buffer.byteLength(JSON.stringify(record)) },
         },
       ] satisfies ResultRow[];

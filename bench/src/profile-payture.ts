@@ -7,7 +7,7 @@
  * then open the .cpuprofile files in Chrome DevTools (Performance → Load profile) and compare.
  * Prints wall and CPU milliseconds per binding.
  */
-import { startPaytureEmulator } from '@cardbind/testing';
+import { startPaytureEmulator } from '@cardbind/testing/emulators';
 import { directBinding } from './payture/direct-flow.js';
 import { gotPoster } from './payture/form-poster.js';
 import {

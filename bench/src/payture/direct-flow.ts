@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { PaytureEmulator } from '@cardbind/testing';
+import type { PaytureEmulator } from '@cardbind/testing/emulators';
 import type { FormPoster } from './form-poster.js';
 
 /**

@@ -2,7 +2,7 @@ import 'reflect-metadata/lite';
 import { Container } from 'inversify';
 import { cardBindingModule, CardBindingService, InMemoryBindingStore } from '@cardbind/core';
 import { paytureModule } from '@cardbind/provider-payture';
-import type { PaytureEmulator } from '@cardbind/testing';
+import type { PaytureEmulator } from '@cardbind/testing/emulators';
 import { paytureCustomerPassword, paytureLogin } from './direct-flow.js';
 
 export const BENCH_SECRET = 'bench-customer-secret-0123456789';

@@ -7,7 +7,7 @@ import {
   type PayOnlineEmulator,
   type PaytureEmulator,
   type TestCard,
-} from '@cardbind/testing';
+} from '@cardbind/testing/emulators';
 import type { HostAppEnv } from './config.js';
 import type { ProviderSettings } from './container.js';
 import type { ClientConfig } from './shared/api-types.js';

@@ -1,4 +1,4 @@
-import { escapeHtml } from './html.js';
+import { escapeHtml } from '../http/escape-html.js';
 
 /**
  * The emulated issuing bank's 3-D Secure pages: a challenge asking for the one-time code, then a page

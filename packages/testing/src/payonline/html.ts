@@ -1,12 +1,4 @@
 /** HTML helpers of the emulated bank pages. */
-export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 export interface ParsedHtmlForm {
   readonly action: string;

@@ -1,13 +1,5 @@
 /** The hosted Add page: an HTML form that posts the card to the emulator, never to the merchant. */
-
-export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+import { escapeHtml } from '../http/escape-html.js';
 
 /**
  * No script, no third-party anything. No `form-action`: browsers apply it to the redirect that follows
