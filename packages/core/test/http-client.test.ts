@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CardBindingError, createHttpClient, type Logger } from '../src/index.js';
+import { CardBindingError, createHttpClient, HttpClientOptions, type Logger } from '../src/index.js';
 
 const BASE = 'https://provider.example.test';
 
@@ -16,9 +16,11 @@ function recordingLogger() {
 // Timeouts and resets are tested against a real socket: an interceptor cannot stall or cut a TCP stream.
 let server: Server;
 let local = '';
+const hits = new Map<string, number>();
 beforeAll(async () => {
   server = createServer((req, res) => {
-    if (req.url === '/slow') setTimeout(() => res.end('late'), 500);
+    hits.set(req.url ?? '', (hits.get(req.url ?? '') ?? 0) + 1);
+    if (req.url?.startsWith('/slow')) setTimeout(() => res.end('late'), 500);
     else if (req.url === '/reset') req.socket.destroy();
     else res.end('ok');
   });
@@ -32,6 +34,14 @@ describe('createHttpClient', () => {
   beforeAll(() => nock.disableNetConnect());
   beforeAll(() => nock.enableNetConnect('127.0.0.1'));
   afterEach(() => nock.cleanAll());
+
+  it('defaults to 5 s connect, 15 s first byte, 30 s total, 2 retries and 64 sockets', () => {
+    expect(HttpClientOptions.parse({ name: 'test' })).toMatchObject({
+      timeouts: { connectMs: 5_000, responseMs: 15_000, totalMs: 30_000 },
+      retries: 2,
+      maxSockets: 64,
+    });
+  });
 
   it('retries a safe read after a 503 and succeeds', async () => {
     nock(BASE).post('/read').reply(503).post('/read').reply(200, 'ok');
@@ -66,6 +76,19 @@ describe('createHttpClient', () => {
     const error = await client.request({ method: 'POST', url: `${local}/slow` }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CardBindingError);
     expect(error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', providerCode: 'ETIMEDOUT', retryable: true });
+    client.close();
+  });
+
+  it('repeats a timed-out request only when it is marked safe, `retries` times', async () => {
+    const client = createHttpClient({ name: 'test', timeouts: { responseMs: 50 }, retries: 1 });
+    await expect(
+      client.request({ method: 'POST', url: `${local}/slow-command`, form: { a: '1' } }),
+    ).rejects.toMatchObject({ providerCode: 'ETIMEDOUT' });
+    expect(hits.get('/slow-command')).toBe(1);
+    await expect(
+      client.request({ method: 'POST', url: `${local}/slow-read`, form: { a: '1' }, safeToRetry: true }),
+    ).rejects.toMatchObject({ providerCode: 'ETIMEDOUT' });
+    expect(hits.get('/slow-read')).toBe(2);
     client.close();
   });
 

@@ -2,9 +2,12 @@ import { Container, ContainerModule } from 'inversify';
 import { describe, expect, it } from 'vitest';
 import {
   bindCardBindingProvider,
+  CARD_BINDING_LISTENER,
   cardBindingModule,
   CardBindingError,
   CardBindingService,
+  type CardBindingListener,
+  type Logger,
 } from '../src/index.js';
 import { ScriptedProvider } from './scripted-provider.js';
 
@@ -64,5 +67,42 @@ describe('cardBindingModule', () => {
     ).rejects.toMatchObject({
       code: 'PROVIDER_NOT_FOUND',
     });
+  });
+
+  it('tells listeners bound by the host as well as those passed as options', async () => {
+    const seen: string[] = [];
+    const fromOptions: CardBindingListener = { onTransition: (e) => void seen.push(`options:${e.to}`) };
+    const fromHost: CardBindingListener = { onTransition: (e) => void seen.push(`host:${e.to}`) };
+    const container = new Container();
+    container.load(
+      cardBindingModule({ listeners: [fromOptions] }),
+      new ContainerModule((load) => bindCardBindingProvider(load, 'a', () => new ScriptedProvider('a'))),
+    );
+    container.bind(CARD_BINDING_LISTENER).toConstantValue(fromHost);
+    await container.get(CardBindingService).start({ provider: 'a', customer: { id: 'c' } });
+    expect(seen.sort()).toEqual(['host:requires_action', 'options:requires_action']);
+  });
+
+  it('wraps the host logger in redaction before the service logs anything', async () => {
+    const PAN = '4111111111111111';
+    const lines: string[] = [];
+    const log = (obj: Record<string, unknown>, msg?: string) =>
+      void lines.push(`${msg} ${JSON.stringify(obj)}`);
+    const logger: Logger = { debug: log, info: log, warn: log, error: log };
+    const leaky: CardBindingListener = {
+      onTransition: () => {
+        throw new Error(`listener saw VWUserPsw=pw-123 and card ${PAN}`);
+      },
+    };
+    const container = new Container();
+    container.load(
+      cardBindingModule({ logger, listeners: [leaky] }),
+      new ContainerModule((load) => bindCardBindingProvider(load, 'a', () => new ScriptedProvider('a'))),
+    );
+    await container.get(CardBindingService).start({ provider: 'a', customer: { id: 'c' } });
+    const failure = lines.find((line) => line.includes('listener.failed'));
+    expect(failure).toContain('411111******1111');
+    expect(lines.join('\n')).not.toContain(PAN);
+    expect(lines.join('\n')).not.toContain('pw-123');
   });
 });

@@ -52,6 +52,21 @@ describe('redactText', () => {
     );
   });
 
+  it('drops secret fields wherever a key=value stands, in either quote, JSON numbers and XML variants', () => {
+    expect(redactText('failed(VWUserPsw=pw-1;IP=1.2.3.4) at x:Password=pw-2')).toBe(
+      `failed(VWUserPsw=${REDACTED};IP=1.2.3.4) at x:Password=${REDACTED}`,
+    );
+    expect(redactText(`<Add Password='pw-3' SecureCode="737"/>`)).toBe(
+      `<Add Password='${REDACTED}' SecureCode="${REDACTED}"/>`,
+    );
+    expect(redactText('{"CardCvv":737,"Amount":1.5,"password":"a\\"b"}')).toBe(
+      `{"CardCvv":"${REDACTED}","Amount":1.5,"password":"${REDACTED}"}`,
+    );
+    expect(
+      redactText('<p:pareq enc="b64"><![CDATA[eJzV+/]]></p:pareq><rebillAnchor>zayr9g0p</rebillAnchor>'),
+    ).toBe(`<p:pareq enc="b64">${REDACTED}</p:pareq><rebillAnchor>${REDACTED}</rebillAnchor>`);
+  });
+
   it('never lets a Luhn-valid PAN through, wherever it stands (property)', () => {
     const luhnPan = fc
       .array(fc.integer({ min: 0, max: 9 }), { minLength: 12, maxLength: 18 })
@@ -92,6 +107,26 @@ describe('redact', () => {
       nested: { cardNumber: '411111******1111', note: 'paid with 411111******1111', cvv: REDACTED },
       error: { code: 'PROVIDER_REJECTED', providerCode: 'X' },
       cyclic: { self: '[circular]' },
+    });
+  });
+});
+
+describe('redact of provider-built values', () => {
+  it('redacts the message of a CardBindingError and big integers', () => {
+    const out = redact({
+      error: new CardBindingError('PROVIDER_REJECTED', `Payture said VWUserPsw=pw-9 for ${PAN}`),
+      big: BigInt(PAN),
+      cardNumber: BigInt(PAN),
+    });
+    const text = JSON.stringify(out);
+    for (const secret of [PAN, 'pw-9']) expect(text).not.toContain(secret);
+    expect(out).toMatchObject({
+      error: {
+        code: 'PROVIDER_REJECTED',
+        message: `Payture said VWUserPsw=${REDACTED} for 411111******1111`,
+      },
+      big: '411111******1111',
+      cardNumber: '411111******1111',
     });
   });
 });

@@ -1,4 +1,10 @@
-import type { CardBindingProvider, ProviderContext, ProviderOutcome } from '../src/index.js';
+import type {
+  CallbackResult,
+  CardBindingProvider,
+  ProviderCallbackContext,
+  ProviderContext,
+  ProviderOutcome,
+} from '../src/index.js';
 import type { CardBindingError } from '../src/index.js';
 
 /**
@@ -13,6 +19,11 @@ export class ScriptedProvider implements CardBindingProvider {
     action: { type: 'redirect', url: 'https://pay.example.test/page?session=s1', method: 'GET' },
     providerRef: { sessionId: 's1' },
     lookupKeys: ['s1'],
+  });
+
+  /** What a callback answers; the default acknowledges and changes nothing. */
+  callback: (ctx: ProviderCallbackContext) => Promise<CallbackResult> = async () => ({
+    response: { status: 200, headers: {}, body: 'OK' },
   });
 
   constructor(readonly id = 'scripted') {}
@@ -32,17 +43,24 @@ export class ScriptedProvider implements CardBindingProvider {
     return this.next(ctx);
   }
 
+  async handleCallback(ctx: ProviderCallbackContext): Promise<CallbackResult> {
+    return this.callback(ctx);
+  }
+
   async afterSuccess(): Promise<void> {
     this.calls.afterSuccess++;
   }
 
-  succeedWith(token: string): void {
+  /** Succeeds with `token`; a function gets the call's number (1, 2...) and may answer each differently. */
+  succeedWith(token: string | ((call: number) => string)): void {
+    let call = 0;
     this.next = async () => {
+      const answer = typeof token === 'string' ? token : token(++call);
       // Yield to the event loop like a real HTTP call would, so concurrent callers interleave.
       await new Promise((resolve) => setImmediate(resolve));
       return {
         status: 'succeeded',
-        card: { token, display: { maskedPan: '411111******1111', holder: 'IVAN IVANOV' } },
+        card: { token: answer, display: { maskedPan: '411111******1111', holder: 'IVAN IVANOV' } },
       };
     };
   }

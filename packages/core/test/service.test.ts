@@ -8,6 +8,7 @@ import {
   type Binding,
 } from '../src/index.js';
 import { containerWith } from './container.js';
+import { LatentBindingStore } from './latent-store.js';
 import { ScriptedProvider } from './scripted-provider.js';
 
 const customer = { id: 'cust-1', email: 'ivan@example.test' };
@@ -45,6 +46,25 @@ describe('CardBindingService.start', () => {
     });
     expect(other.id).not.toBe(a.id);
     expect(provider.calls.init).toBe(2);
+  });
+
+  it('a pending init is stored as processing with its ref, in one audited transition', async () => {
+    const provider = new ScriptedProvider();
+    provider.initAnswer = async () => ({
+      status: 'pending',
+      processing: true,
+      providerRef: { orderId: 'o-1' },
+    });
+    const seen: string[] = [];
+    const store = new InMemoryBindingStore();
+    const { service } = containerWith([provider], {
+      store,
+      listeners: [{ onTransition: (event) => void seen.push(`${event.from}->${event.to}`) }],
+    });
+    const binding = await service.start({ provider: 'scripted', customer });
+    expect(binding.status).toBe('processing');
+    expect(seen).toEqual(['null->processing']);
+    expect(await store.get(binding.id)).toMatchObject({ version: 0, providerRef: { orderId: 'o-1' } });
   });
 
   it('refuses an unknown provider with PROVIDER_NOT_FOUND', async () => {
@@ -110,6 +130,8 @@ describe('CardBindingService transitions', () => {
     const started = await service.start({ provider: 'scripted', customer });
     provider.succeedWith('tok');
     const results = await Promise.all(Array.from({ length: 100 }, () => service.finalise(started.id)));
+    // Single-flight: one provider call for all of them (docs/operations.md).
+    expect(provider.calls.finalise).toBe(1);
     expect(new Set(results.map((b) => JSON.stringify(b))).size).toBe(1);
     expect(results[0]?.status).toBe('succeeded');
     expect(await service.listCards('cust-1')).toHaveLength(1);
@@ -119,20 +141,52 @@ describe('CardBindingService transitions', () => {
 
   it('racing finalise, checkOrder and a second process save exactly one card', async () => {
     const provider = new ScriptedProvider();
-    const store = new InMemoryBindingStore();
+    const store = new LatentBindingStore();
     const first = containerWith([provider], { store });
     // A second container on the same store stands for a second worker: its single-flight is separate,
     // so only the store's compare-and-set keeps the result single.
     const second = containerWith([provider], { store });
     const started = await first.service.start({ provider: 'scripted', customer });
-    provider.succeedWith('tok');
+    // A different token per provider call: the store's token uniqueness cannot merge the two answers,
+    // so one saved card proves the compare-and-set.
+    provider.succeedWith((call) => `tok-${call}`);
     const results = await Promise.all([
       ...Array.from({ length: 20 }, () => first.service.finalise(started.id)),
       ...Array.from({ length: 20 }, () => second.service.checkOrder(started.id)),
     ]);
     expect(results.every((b) => b.status === 'succeeded' && b.card?.id === results[0]?.card?.id)).toBe(true);
     expect(await store.listCards('cust-1')).toHaveLength(1);
-    expect(provider.calls.finalise + provider.calls.checkOrder).toBeGreaterThanOrEqual(2);
+    expect(provider.calls.finalise + provider.calls.checkOrder).toBe(2);
+    await Promise.all([first.service.settled(), second.service.settled()]);
+    expect(provider.calls.afterSuccess).toBe(1);
+  });
+
+  it('an idempotent start raced by a second process returns the stored binding', async () => {
+    const provider = new ScriptedProvider();
+    const store = new InMemoryBindingStore();
+    const first = containerWith([provider], { store });
+    const second = containerWith([provider], { store });
+    const [a, b] = await Promise.all([
+      first.service.start({ provider: 'scripted', customer, idempotencyKey: 'k1' }),
+      second.service.start({ provider: 'scripted', customer, idempotencyKey: 'k1' }),
+    ]);
+    // Both processes asked the provider (their single-flights are separate); the store kept one.
+    expect(provider.calls.init).toBe(2);
+    expect(b.id).toBe(a.id);
+    expect(store.size).toBe(1);
+  });
+
+  it('refuses an idempotency key reused with another provider, also while the first start runs', async () => {
+    const { service } = containerWith([new ScriptedProvider('a'), new ScriptedProvider('b')]);
+    const [first, concurrent] = await Promise.allSettled([
+      service.start({ provider: 'a', customer, idempotencyKey: 'k1' }),
+      service.start({ provider: 'b', customer, idempotencyKey: 'k1' }),
+    ]);
+    expect(first).toMatchObject({ status: 'fulfilled', value: { provider: 'a' } });
+    expect(concurrent).toMatchObject({ status: 'rejected', reason: { code: 'INVALID_STATE' } });
+    await expect(service.start({ provider: 'b', customer, idempotencyKey: 'k1' })).rejects.toMatchObject({
+      code: 'INVALID_STATE',
+    });
   });
 
   it('keeps one saved card when a second binding returns the same token', async () => {
@@ -185,6 +239,21 @@ describe('CardBindingService transitions', () => {
       retryable: true,
     });
     expect((await service.get(started.id)).status).toBe('requires_action');
+  });
+
+  it('a provider outage past the deadline expires the binding instead of failing the call', async () => {
+    const clock = new ManualClock();
+    const provider = new ScriptedProvider();
+    const { service } = containerWith([provider], { clock, service: { defaultTtlMs: 60_000 } });
+    const started = await service.start({ provider: 'scripted', customer });
+    provider.next = async () => {
+      throw new Error('ECONNRESET');
+    };
+    await expect(service.checkOrder(started.id)).rejects.toMatchObject({ code: 'PROVIDER_UNAVAILABLE' });
+    clock.set(started.expiresAt);
+    const expired = await service.checkOrder(started.id);
+    expect(expired).toMatchObject({ status: 'expired', failure: { code: 'BINDING_EXPIRED' } });
+    expect(provider.calls.checkOrder).toBe(2);
   });
 
   it('another customer gets BINDING_NOT_FOUND exactly like a missing id', async () => {
@@ -243,12 +312,30 @@ describe('waitForCompletion', () => {
     expect(done.updatedAt.getTime() - closesAt).toBeLessThanOrEqual(4_000);
   });
 
+  it('refuses a timeout or poll policy that is not a positive whole number with CONFIG_INVALID', async () => {
+    const { service } = containerWith([new ScriptedProvider()]);
+    const started = await service.start({ provider: 'scripted', customer });
+    for (const timeoutMs of [Number.NaN, Number.POSITIVE_INFINITY, 0, -1]) {
+      await expect(service.waitForCompletion(started.id, { timeoutMs })).rejects.toMatchObject({
+        code: 'CONFIG_INVALID',
+        field: 'timeoutMs',
+      });
+    }
+    await expect(
+      service.waitForCompletion(started.id, { pollPolicy: { intervalMs: -5 } }),
+    ).rejects.toMatchObject({ code: 'CONFIG_INVALID', field: 'pollPolicy.intervalMs' });
+  });
+
   it('rides out a passing outage and stops on abort with ABORTED', async () => {
     const provider = new ScriptedProvider();
     provider.next = async () => {
       throw new CardBindingError('PROVIDER_UNAVAILABLE', 'down');
     };
-    const { service } = containerWith([provider]);
+    const warnings: string[] = [];
+    const quiet = () => undefined;
+    const { service } = containerWith([provider], {
+      logger: { debug: quiet, info: quiet, error: quiet, warn: (_obj, msg) => void warnings.push(msg ?? '') },
+    });
     const started = await service.start({ provider: 'scripted', customer });
     const controller = new AbortController();
     const waiting = service
@@ -261,6 +348,9 @@ describe('waitForCompletion', () => {
     controller.abort();
     expect(await waiting).toMatchObject({ code: 'ABORTED' });
     expect(provider.calls.checkOrder).toBeGreaterThan(2);
+    expect(warnings.filter((msg) => msg === 'poll failed; will retry')).toHaveLength(
+      provider.calls.checkOrder,
+    );
     expect((await service.get(started.id)).status).toBe('requires_action');
   });
 });

@@ -7,6 +7,7 @@ import {
   canTransition,
   planExpiry,
   planTransition,
+  type ProviderOutcome,
 } from '../src/index.js';
 
 const ALL = BindingStatus.options;
@@ -50,6 +51,38 @@ describe('state machine', () => {
       });
     }
   }
+
+  it('planTransition and planExpiry only ever plan a transition the table allows', () => {
+    const error = new CardBindingError('CARD_DECLINED', 'Declined');
+    const outcomes: ProviderOutcome[] = [
+      { status: 'pending' },
+      { status: 'pending', processing: true },
+      { status: 'pending', providerRef: { transactionId: '42' } },
+      { status: 'succeeded', card: { token: 't', display: { maskedPan: '4111' } } },
+      { status: 'failed', error },
+      {
+        status: 'requires_action',
+        action: { type: 'redirect', url: 'https://pay.example.test/3ds', method: 'POST' },
+        providerRef: {},
+      },
+    ];
+    let planned = 0;
+    for (const status of ALL) {
+      for (const now of [new Date(Date.UTC(2026, 0, 1, 0, 0, 10)), new Date(Date.UTC(2026, 0, 1, 1))]) {
+        for (const outcome of outcomes) {
+          for (const customerReturned of [false, true]) {
+            const plan = planTransition({ record: record(status), outcome, now, customerReturned });
+            if (plan.kind === 'none') continue;
+            planned++;
+            expect(canTransition(status, plan.patch.status), `${status} → ${plan.patch.status}`).toBe(true);
+          }
+        }
+        const expiry = planExpiry(record(status), now);
+        if (expiry.kind !== 'none') expect(canTransition(status, expiry.patch.status)).toBe(true);
+      }
+    }
+    expect(planned).toBeGreaterThan(20);
+  });
 
   it('terminal records ignore every outcome', () => {
     const now = new Date(Date.UTC(2026, 0, 1, 0, 0, 30));

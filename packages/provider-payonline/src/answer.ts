@@ -18,7 +18,7 @@ export interface AnswerRecord {
   readonly fields: AnswerFields;
 }
 
-function unreadable(what: string): CardBindingError {
+export function unreadable(what: string): CardBindingError {
   // The body itself stays out of the message: answers may echo card data or anchors.
   return new CardBindingError('PROVIDER_UNAVAILABLE', `PayOnline sent an unreadable ${what}`, {
     providerCode: 'UNREADABLE_ANSWER',

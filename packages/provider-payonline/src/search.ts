@@ -1,12 +1,14 @@
 import { CardBindingError, type HttpClient } from '@cardbind/core';
 import { z } from 'zod';
-import { fieldOf, readAnswerRecords, type AnswerRecord } from './answer.js';
+import { type AnswerRecord, fieldOf, readAnswerRecords, unreadable } from './answer.js';
 import { errorForCodes } from './codes.js';
 import { endpoint, ENDPOINTS, type PayOnlineConfig } from './config.js';
 import { searchSecurityKey } from './security-key.js';
 
 /** Search returns only successful payments, in one of these statuses. */
 const SUCCESSFUL = ['Pending', 'PreAuthorized', 'Settled'] as const;
+
+const WHAT = 'Search answer';
 
 export const FoundPayment = z.object({
   transactionId: z.string().regex(/^\d{1,19}$/),
@@ -25,12 +27,6 @@ export const FoundPayment = z.object({
 });
 export type FoundPayment = z.infer<typeof FoundPayment>;
 
-function unreadable(): CardBindingError {
-  return new CardBindingError('PROVIDER_UNAVAILABLE', 'PayOnline sent an unreadable Search answer', {
-    providerCode: 'UNREADABLE_ANSWER',
-  });
-}
-
 function readRecord(record: AnswerRecord): FoundPayment {
   const { fields } = record;
   const transactionId = fieldOf(fields, 'transactionid', 'id');
@@ -38,7 +34,7 @@ function readRecord(record: AnswerRecord): FoundPayment {
     // `Code=..&Message=..`: Search refused the request itself (a bad key, an unknown merchant...).
     const code = fieldOf(fields, 'code');
     if (code !== undefined && /^\d{1,6}$/.test(code)) throw errorForCodes({ code });
-    throw unreadable();
+    throw unreadable(WHAT);
   }
   const parsed = FoundPayment.safeParse({
     transactionId,
@@ -48,7 +44,7 @@ function readRecord(record: AnswerRecord): FoundPayment {
     dateTime: fieldOf(fields, 'datetime'),
     status: fieldOf(fields, 'status'),
   });
-  if (!parsed.success) throw unreadable();
+  if (!parsed.success) throw unreadable(WHAT);
   return parsed.data;
 }
 
@@ -84,5 +80,5 @@ export async function searchOrder(
       },
     );
   }
-  return readAnswerRecords(response.body, 'Search answer').map(readRecord);
+  return readAnswerRecords(response.body, WHAT).map(readRecord);
 }

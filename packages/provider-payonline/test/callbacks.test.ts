@@ -233,6 +233,8 @@ describe('code mapping', () => {
     [{ code: '5411' }, 'CARD_DECLINED', false, undefined],
     [{ code: '4004' }, 'INVALID_CARD_DATA', false, 'number'],
     [{ code: '4006' }, 'INVALID_CARD_DATA', false, 'cvv'],
+    [{ code: '4014' }, 'INVALID_CARD_DATA', false, 'expires'],
+    [{ code: '4015' }, 'CARD_DECLINED', false, undefined],
     [{ code: '4024' }, 'PROVIDER_REJECTED', false, undefined],
     [{ code: '4016' }, 'PROVIDER_REJECTED', false, undefined],
     [{ code: '6003' }, 'CARD_DECLINED', false, undefined],

@@ -202,6 +202,13 @@ describe('submitCardForm', () => {
       { code: '2012', errorCode: '2', retryable: false },
       /cannot be used/,
     ],
+    // The generic Code 1999 defers to ErrorCode 3: an issuer decline, not worth repeating.
+    [
+      'Id=1&Result=Error&Code=1999&Status=Declined&ErrorCode=3',
+      { code: '1999', errorCode: '3', retryable: false },
+      /issuer declined/,
+    ],
+    ['Id=1&Result=Error&Code=6004&Status=Declined', { code: '6004', retryable: true }, /try again/],
   ])('reads the decline %s with a human message', async (body, expected, message) => {
     const transport = recordedFetch(200, body);
     const result = await submitCardForm(ACTION, card, { fetch: transport.fetch, now: NOW });
@@ -242,6 +249,14 @@ describe('submitCardForm', () => {
     const pending = submitCardForm(ACTION, card, { fetch: never, now: NOW, signal: controller.signal });
     controller.abort();
     await expect(pending).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+
+  it('sends nothing when the app aborted before submitting', async () => {
+    const transport = recordedFetch(200, 'Id=1&Operation=Auth&Result=Ok&Code=200&Status=Pending');
+    await expect(
+      submitCardForm(ACTION, card, { fetch: transport.fetch, now: NOW, signal: AbortSignal.abort() }),
+    ).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(transport.sent).toHaveLength(0);
   });
 
   it('validates the card before sending (INVALID_CARD_DATA names the field, not the value)', async () => {

@@ -5,6 +5,15 @@ export const ADD_NOTIFICATIONS = ['CustomerAddSuccess', 'CustomerAddFail'] as co
 
 const Optional = z.string().trim().min(1).optional().catch(undefined);
 
+// The ErrCode of an unsigned notification ends up in a stored binding's `providerCode`, which hosts show
+// their clients: only something shaped like a Payture code is kept, anything else counts as absent.
+const ErrCode = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_]{1,64}$/)
+  .optional()
+  .catch(undefined);
+
 /**
  * A Payture notification (form-encoded POST). Unsigned: every field is a claim, used only to find the
  * binding and to decide what to confirm with GetList.
@@ -14,7 +23,7 @@ export const PaytureNotification = z.object({
   SessionId: Optional,
   VWUserLgn: Optional,
   CardId: Optional,
-  ErrCode: Optional,
+  ErrCode: ErrCode,
 });
 export type PaytureNotification = z.infer<typeof PaytureNotification>;
 

@@ -169,20 +169,33 @@ export class PaytureProvider implements CardBindingProvider {
       return { response: OK, update: { bindingId: binding.bindingId, outcome } };
     }
 
-    // CustomerAddFail. A card that is there after all wins. Otherwise the binding fails with the
-    // ErrCode: Payture sends the customer back (and this notification) when the session has ended, and
-    // GetList has just confirmed there is no new card. The claim is unsigned, but forging it needs the
-    // live SessionId, which only the customer's browser and Payture see, and costs nothing but that
-    // binding: no card is saved or lost by it.
+    // CustomerAddFail. A card that is there after all wins. Otherwise: no source says Payture sends this
+    // only when the session is over, and a session allows several attempts (AttemptsCount), so one
+    // declined attempt must not end a binding the customer may still complete. The binding fails here
+    // only for codes that close the session; otherwise the code is remembered and reported if the
+    // customer comes back with success=False or the session expires without a card.
     const outcome = await this.#resolve(binding, ref, { fallback: 'none' });
     if (outcome.status !== 'pending') {
       return { response: OK, update: { bindingId: binding.bindingId, outcome } };
     }
-    const error =
-      notification.ErrCode === undefined
-        ? noEligibleCard('Payture reported that the customer did not add a card')
-        : paytureError(notification.ErrCode, 'Add');
-    return { response: OK, update: { bindingId: binding.bindingId, outcome: { status: 'failed', error } } };
+    const code = notification.ErrCode;
+    if (code !== undefined && SESSION_CLOSING_CODES.has(code.toUpperCase())) {
+      return {
+        response: OK,
+        update: {
+          bindingId: binding.bindingId,
+          outcome: { status: 'failed', error: paytureError(code, 'Add') },
+        },
+      };
+    }
+    if (code === undefined) return { response: OK };
+    return {
+      response: OK,
+      update: {
+        bindingId: binding.bindingId,
+        outcome: { status: 'pending', providerRef: { lastFailureCode: code } },
+      },
+    };
   }
 
   /** Remove at Payture; a card Payture no longer knows is already removed. */
@@ -209,13 +222,14 @@ export class PaytureProvider implements CardBindingProvider {
     if (ctx.now.getTime() >= ctx.expiresAt.getTime()) {
       return {
         status: 'failed',
-        error: noEligibleCard('The Payture session ended without a card that can be saved'),
+        error:
+          lastFailure(ref) ?? noEligibleCard('The Payture session ended without a card that can be saved'),
       };
     }
     if (ctx.trigger === 'return' && returnSaysFailure(ctx)) {
       return {
         status: 'failed',
-        error: noEligibleCard('The customer came back from Payture without a card'),
+        error: lastFailure(ref) ?? noEligibleCard('The customer came back from Payture without a card'),
       };
     }
     return { status: 'pending' };
@@ -245,6 +259,21 @@ function fallbackFor(ctx: ProviderContext): CardSelection['fallback'] {
  */
 function returnSaysFailure(ctx: ProviderContext): boolean {
   return ctx.query?.['success']?.toLowerCase() === 'false';
+}
+
+/**
+ * ErrCodes after which the Add session takes no further attempt: the attempt limit, the session's
+ * lifetime, the customer's own cancel.
+ */
+const SESSION_CLOSING_CODES: ReadonlySet<string> = new Set([
+  'LIMIT_EXCHAUST',
+  'ORDER_TIME_OUT',
+  'CANCELED_BY_CLIENT',
+]);
+
+/** The failure a CustomerAddFail reported earlier in this session, if any. */
+function lastFailure(ref: PaytureRef): CardBindingError | undefined {
+  return ref.lastFailureCode === undefined ? undefined : paytureError(ref.lastFailureCode, 'Add');
 }
 
 function noEligibleCard(message: string): CardBindingError {

@@ -12,6 +12,8 @@ export const PaytureRef = z.object({
   sessionId: z.string().min(1),
   cardsBeforeInit: z.array(z.string()),
   orderId: z.string().optional(),
+  /** The ErrCode of the last CustomerAddFail: the failure to report if the session then ends without a card. */
+  lastFailureCode: z.string().optional(),
 });
 export type PaytureRef = z.infer<typeof PaytureRef>;
 
@@ -29,6 +31,7 @@ export function toProviderRef(ref: PaytureRef): ProviderRef {
     cardsBeforeInit: [...ref.cardsBeforeInit],
   };
   if (ref.orderId !== undefined) out['orderId'] = ref.orderId;
+  if (ref.lastFailureCode !== undefined) out['lastFailureCode'] = ref.lastFailureCode;
   return out;
 }
 

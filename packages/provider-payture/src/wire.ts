@@ -74,7 +74,15 @@ export type PaytureAnswer =
 // Built once: zod schemas are costly to construct, and parseAnswer runs on every vwapi answer.
 const ParsedDocument = z.record(z.string(), z.unknown());
 
-const SuccessFlag = z.object({ Success: PaytureBoolean, ErrCode: z.string().min(1).optional() });
+// Payture's code for "no code" is NONE; an empty ErrCode (or `ErrCode="NONE"` on a success) means the
+// same and must not make an otherwise readable answer unreadable.
+const SuccessFlag = z.object({
+  Success: PaytureBoolean,
+  ErrCode: z
+    .string()
+    .optional()
+    .transform((code) => (code === undefined || code.trim() === '' ? undefined : code.trim())),
+});
 
 export interface RawResponse {
   statusCode: number;
@@ -122,7 +130,7 @@ export function parseAnswer(command: PaytureCommand, response: RawResponse): Pay
   const flag = SuccessFlag.safeParse(attributes);
   if (!flag.success) throw unavailable('an answer without a valid Success attribute');
   if (!flag.data.Success) {
-    // Payture's own code for "no code"; keeps a failure without ErrCode distinguishable and typed.
+    // A failure without a code stays distinguishable and typed.
     return { success: false, errCode: flag.data.ErrCode ?? 'NONE', attributes };
   }
 

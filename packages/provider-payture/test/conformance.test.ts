@@ -28,6 +28,10 @@ async function onHostedPage(
   if (result.status !== 302) throw new Error(`the hosted page answered ${result.status}`);
   // Payture notifies the host's route (the suite's receiver): wait until it has been delivered.
   await ctx.backend.notificationsSettled();
+  // The customer's browser comes back to the return URL; the host's return route hands its query to finalise.
+  return {
+    returnQuery: Object.fromEntries(new URL(result.location ?? '', 'http://return.invalid').searchParams),
+  };
 }
 
 describeProviderConformance<PaytureEmulator>({

@@ -76,14 +76,50 @@ describe('Payture notifications', () => {
     expect(await world.service.listCards(customer.id)).toHaveLength(1);
   });
 
-  it('CustomerAddFail after a decline fails the binding with the ErrCode, once GetList shows no card', async () => {
+  it('CustomerAddFail after a decline keeps the binding open; the ErrCode is reported when the customer returns', async () => {
     await open();
     const { binding, sessionId } = await startBinding();
-    await world.emulator.completeAddSession(sessionId, { number: PAYTURE_MAGIC_CARDS.decline.number });
+    const page = await world.emulator.completeAddSession(sessionId, {
+      number: PAYTURE_MAGIC_CARDS.decline.number,
+    });
     await world.emulator.notificationsSettled();
-    const done = await world.service.get(binding.id);
+    // The session may allow another attempt: one declined attempt does not end the binding.
+    expect((await world.service.get(binding.id)).status).toBe('requires_action');
+    const query = Object.fromEntries(new URL(page.location ?? '').searchParams);
+    expect(query['success']).toBe('False');
+    const done = await world.service.finalise(binding.id, { query });
     expect(done.status).toBe('failed');
     expect(done.failure).toMatchObject({ code: 'CARD_DECLINED', providerCode: 'ISSUER_BLOCKED_CARD' });
+  });
+
+  it('a second attempt in the same session still binds after a CustomerAddFail', async () => {
+    await open();
+    world.emulator.setNotificationUrl(undefined);
+    const { binding, sessionId } = await startBinding();
+    await post({
+      Notification: 'CustomerAddFail',
+      SessionId: sessionId,
+      VWUserLgn: LOGIN,
+      ErrCode: 'ISSUER_BLOCKED_CARD',
+    });
+    expect((await world.service.get(binding.id)).status).toBe('requires_action');
+    await world.emulator.completeAddSession(sessionId, { number: PAYTURE_MAGIC_CARDS.success.number });
+    expect((await world.service.finalise(binding.id)).status).toBe('succeeded');
+  });
+
+  it('a CustomerAddFail with a code that closes the session fails the binding at once', async () => {
+    await open();
+    world.emulator.setNotificationUrl(undefined);
+    const { binding, sessionId } = await startBinding();
+    await post({
+      Notification: 'CustomerAddFail',
+      SessionId: sessionId,
+      VWUserLgn: LOGIN,
+      ErrCode: 'LIMIT_EXCHAUST',
+    });
+    const failed = await world.service.get(binding.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.failure?.providerCode).toBe('LIMIT_EXCHAUST');
   });
 
   it('a CustomerAddFail claim loses to a new card GetList shows', async () => {
@@ -99,6 +135,18 @@ describe('Payture notifications', () => {
     });
     expect(outcome.binding?.status).toBe('succeeded');
     expect((await world.service.get(binding.id)).status).toBe('succeeded');
+  });
+
+  it('a CustomerAddFail ErrCode that is no Payture code is not stored in the binding', async () => {
+    await open();
+    const { binding, sessionId } = await startBinding();
+    const junk = '<script>alert(1)</script> 4111111111111111';
+    await post({ Notification: 'CustomerAddFail', SessionId: sessionId, VWUserLgn: LOGIN, ErrCode: junk });
+    const failed = await world.service.finalise(binding.id, { query: { success: 'False' } });
+    expect(failed.status).toBe('failed');
+    expect(failed.failure).toMatchObject({ code: 'NO_ELIGIBLE_CARD' });
+    expect(failed.failure?.providerCode).toBeUndefined();
+    expect(JSON.stringify(await world.store.get(binding.id))).not.toContain('script');
   });
 
   it('a forged CustomerAddSuccess with no card at Payture changes nothing', async () => {

@@ -99,6 +99,11 @@ describe('no secret in the captured transcript of whole flows', () => {
       request.rawData === undefined ? [] : [request.rawData],
     );
     expect(dataStrings.length).toBeGreaterThan(10);
+    // CardIds are charge tokens: the README promises the transcript shows none.
+    const cardIds = emulator.requests.flatMap((request) =>
+      request.command === 'Remove' && request.data['CardId'] ? [request.data['CardId']] : [],
+    );
+    expect(cardIds).toHaveLength(2);
 
     expectNoSecrets(capture, [
       { name: 'terminal password', value: TERMINAL_PASSWORD },
@@ -111,6 +116,7 @@ describe('no secret in the captured transcript of whole flows', () => {
       })),
       ...testCardSecrets(),
       ...dataStrings.map((value, index) => ({ name: `DATA string #${index + 1}`, value })),
+      ...cardIds.map((value, index) => ({ name: `CardId #${index + 1}`, value })),
     ]);
   });
 

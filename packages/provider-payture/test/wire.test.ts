@@ -234,6 +234,16 @@ describe('answers that are not vwapi', () => {
       errCode: 'DUPLICATE_ORDER_ID',
     });
     expect(read('Init', '<Init Success="false"/>')).toMatchObject({ success: false, errCode: 'NONE' });
+    expect(read('Init', '<Init Success="False" ErrCode=""/>')).toMatchObject({
+      success: false,
+      errCode: 'NONE',
+    });
+  });
+
+  it('an empty or NONE ErrCode on a success does not make the answer unreadable', () => {
+    const read = (body: string) => parseAnswer('GetList', { statusCode: 200, body });
+    expect(read('<GetList Success="True" ErrCode="" />')).toMatchObject({ success: true, items: [] });
+    expect(read('<GetList Success="True" ErrCode="NONE" />')).toMatchObject({ success: true, items: [] });
   });
 });
 

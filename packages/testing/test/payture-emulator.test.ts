@@ -387,10 +387,12 @@ describe('Payture emulator: the hosted Add page', () => {
   it('wrong card data shows the form again and costs an attempt; out of attempts ends the session', async () => {
     await start({ attemptsCount: 2 });
     await registered();
-    const sessionId = await init();
+    const sessionId = await init({ Language: 'EN' });
     const first = await emulator.completeAddSession(sessionId, { number: '4111111111111112' });
     expect(first.status).toBe(200);
     expect(first.body).toContain('WRONG_PAN');
+    // The form shown again keeps the session's language.
+    expect(first.body).toContain('<html lang="en">');
     expect(first.body).toContain('Attempts left: 1');
     const second = await emulator.completeAddSession(sessionId, {
       number: PAYTURE_MAGIC_CARDS.success.number,

@@ -30,7 +30,7 @@ import {
 } from '../tokens.js';
 import { type Binding, type BindingRecord, toBinding } from './binding.js';
 import type { CardBindingServiceOptions } from './service-options.js';
-import { isTerminal, planExpiry, planTransition, type PlannedTransition } from './state.js';
+import { assertTransition, isTerminal, planExpiry, planTransition, type PlannedTransition } from './state.js';
 import type { BindingStatus } from './status.js';
 
 export const StartBindingInput = z.object({
@@ -52,6 +52,12 @@ export interface WaitOptions extends CustomerScope {
   signal?: AbortSignal;
   pollPolicy?: PollPolicyInput;
 }
+
+// A NaN or infinite timeout would make the deadline unreachable and the loop poll forever.
+const WaitLimits = z.object({
+  timeoutMs: z.number().int().positive().optional(),
+  pollPolicy: PollPolicy.optional(),
+});
 
 export interface CallbackOutcome {
   response: CallbackResponse;
@@ -104,16 +110,16 @@ export class CardBindingService {
   async start(input: StartBindingInput): Promise<Binding> {
     const request = parseConfig(StartBindingInput, input, 'start');
     const provider = this.#provider(request.provider);
-    if (request.idempotencyKey === undefined) return this.#startFresh(provider, request);
-    const key = `start\u0000${request.customer.id}\u0000${request.idempotencyKey}`;
-    return this.#singleFlight(key, async () => {
-      const existing = await this.store.findByIdempotencyKey(
-        request.customer.id,
-        request.idempotencyKey ?? '',
-      );
-      if (existing) return this.#replay(existing, request.provider);
+    const { idempotencyKey } = request;
+    if (idempotencyKey === undefined) return this.#startFresh(provider, request);
+    const key = `start\u0000${request.customer.id}\u0000${idempotencyKey}`;
+    const binding = await this.#singleFlight(key, async () => {
+      const existing = await this.store.findByIdempotencyKey(request.customer.id, idempotencyKey);
+      if (existing) return toBinding(existing);
       return this.#startFresh(provider, request);
     });
+    // A concurrent call with the same key may have joined a flight started for another provider.
+    return this.#replay(binding, request.provider);
   }
 
   /** The customer came back from the provider's page. The return URL's own claims are never trusted. */
@@ -134,8 +140,13 @@ export class CardBindingService {
    * default) → `expired`. Passing provider outages are ridden out; an abort rejects with ABORTED.
    */
   async waitForCompletion(bindingId: string, options: WaitOptions = {}): Promise<Binding> {
-    const policy = options.pollPolicy ? PollPolicy.parse(options.pollPolicy) : this.options.pollPolicy;
-    const timeoutMs = options.timeoutMs ?? this.options.completionTimeoutMs;
+    const limits = parseConfig(
+      WaitLimits,
+      { timeoutMs: options.timeoutMs, pollPolicy: options.pollPolicy },
+      'waitForCompletion',
+    );
+    const policy = limits.pollPolicy ?? this.options.pollPolicy;
+    const timeoutMs = limits.timeoutMs ?? this.options.completionTimeoutMs;
     const startedAt = this.clock.now().getTime();
     const deadline = startedAt + timeoutMs;
     let binding = await this.get(bindingId, options);
@@ -161,7 +172,15 @@ export class CardBindingService {
 
   /** A 3-DS term_url page or a provider notification. Never throws for a bad request: it answers it. */
   async handleCallback(providerId: string, request: CallbackRequest): Promise<CallbackOutcome> {
-    const provider = this.#provider(providerId);
+    // The id usually comes from the callback route's path, so an unknown one is a bad request too.
+    const provider = this.#providers.get(providerId);
+    if (!provider) {
+      const error = new CardBindingError(
+        'PROVIDER_NOT_FOUND',
+        `No card binding provider with id "${providerId}"`,
+      );
+      return { response: plainResponse(404, 'not found'), error };
+    }
     if (!provider.handleCallback) {
       const error = new CardBindingError('CALLBACK_REJECTED', `Provider ${providerId} takes no callbacks`);
       return { response: plainResponse(404, 'not found'), error };
@@ -248,14 +267,14 @@ export class CardBindingService {
     return record;
   }
 
-  #replay(existing: BindingRecord, providerId: string): Binding {
+  #replay(existing: Binding, providerId: string): Binding {
     if (existing.provider !== providerId) {
       throw new CardBindingError(
         'INVALID_STATE',
         'This idempotency key was used to start a binding with another provider',
       );
     }
-    return toBinding(existing);
+    return existing;
   }
 
   async #startFresh(
@@ -318,12 +337,12 @@ export class CardBindingService {
         { event: 'binding.duplicate_start', provider: provider.id, bindingId: created.record.id },
         'idempotent start raced',
       );
-      return this.#replay(created.record, provider.id);
+      return this.#replay(toBinding(created.record), provider.id);
     }
     await this.#notify(null, created.record);
-    if (outcome.status === 'succeeded' || outcome.status === 'pending') {
-      return this.#apply(provider, created.record, outcome, false);
-    }
+    // A pending outcome is fully recorded by the insert (status, ref); re-applying it would only write
+    // a processing → processing audit event.
+    if (outcome.status === 'succeeded') return this.#apply(provider, created.record, outcome, false);
     return toBinding(created.record);
   }
 
@@ -424,6 +443,8 @@ export class CardBindingService {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const planned = plan(record);
       if (planned.kind === 'none') return toBinding(record);
+      // The state machine's table is the last word: a planner bug must not move a terminal binding.
+      assertTransition(record.status, planned.patch.status);
       const card: SavedCard | undefined =
         planned.kind === 'succeed'
           ? {

@@ -1,5 +1,6 @@
 import { type SavedCard, toCardView } from '../card.js';
 import type { BindingRecord } from '../binding/binding.js';
+import { CardBindingError } from '../errors.js';
 import type { BindingPatch } from '../binding/state.js';
 import type { BindingStore, CreateResult, UpdateResult } from './binding-store.js';
 
@@ -17,14 +18,21 @@ export class InMemoryBindingStore implements BindingStore {
   readonly #cardByToken = new Map<string, string>();
 
   async create(record: BindingRecord): Promise<CreateResult> {
-    if (record.idempotencyKey !== undefined) {
-      const key = idempotencyIndexKey(record.customer.id, record.idempotencyKey);
-      const existingId = this.#byIdempotencyKey.get(key);
+    const idempotencyKey =
+      record.idempotencyKey === undefined
+        ? undefined
+        : idempotencyIndexKey(record.customer.id, record.idempotencyKey);
+    if (idempotencyKey !== undefined) {
+      const existingId = this.#byIdempotencyKey.get(idempotencyKey);
       const existing = existingId === undefined ? undefined : this.#bindings.get(existingId);
       if (existing) return { created: false, record: existing };
-      this.#byIdempotencyKey.set(key, record.id);
     }
-    if (this.#bindings.has(record.id)) throw new Error(`Binding id collision: ${record.id}`);
+    // Checked before any index is written, so a refused record leaves no key pointing at another binding.
+    if (this.#bindings.has(record.id)) {
+      // A fresh start draws a fresh id, so the caller may simply try again.
+      throw new CardBindingError('INVALID_STATE', `Binding id collision: ${record.id}`, { retryable: true });
+    }
+    if (idempotencyKey !== undefined) this.#byIdempotencyKey.set(idempotencyKey, record.id);
     this.#bindings.set(record.id, record);
     for (const lookupKey of record.lookupKeys)
       this.#byLookupKey.set(lookupIndexKey(record.provider, lookupKey), record.id);

@@ -18,13 +18,17 @@ export function maskPansInText(text: string): string {
   });
 }
 
-// key=value pairs in form bodies, query strings and Payture DATA (`;`-separated), and XML attributes
-// (`Key="value"`). Keys are letters, digits, `_` and `-`.
-const KEY_VALUE = /(^|[?&;\s,{])([A-Za-z][\w-]*)=([^&;\s"']*)/g;
-const XML_ATTRIBUTE = /([A-Za-z][\w-]*)="([^"]*)"/g;
-const JSON_FIELD = /"([A-Za-z][\w-]*)"\s*:\s*"([^"]*)"/g;
-// XML element content (PayOnline's ContentType=xml answers: `<rebillAnchor>...</rebillAnchor>`).
-const XML_ELEMENT = /<([A-Za-z][\w-]*)>([^<]*)<\/\1>/g;
+// key=value pairs in form bodies, query strings and Payture DATA (`;`-separated), wherever they stand in
+// free text (`(VWUserPsw=...)`, `cfg.password=...`). Keys are letters, digits, `_` and `-`.
+const KEY_VALUE = /(^|[^\w-])([A-Za-z][\w-]*)=([^&;\s"']*)/g;
+// XML attributes and other quoted assignments, either quote (`Key="value"`, `Key='value'`).
+const QUOTED_VALUE = /([A-Za-z][\w-]*)=(?:"([^"]*)"|'([^']*)')/g;
+// JSON string (escapes included) or number values: a numeric CVV is as secret as a quoted one.
+const JSON_FIELD = /"([A-Za-z][\w-]*)"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|(-?\d[\d.eE+-]*))/g;
+// XML element content (PayOnline's ContentType=xml answers: `<rebillAnchor>...</rebillAnchor>`), also
+// with a namespace prefix, attributes or a CDATA section.
+const XML_ELEMENT =
+  /<((?:[A-Za-z][\w-]*:)?([A-Za-z][\w-]*))(\s[^>]*)?>(<!\[CDATA\[[\s\S]*?\]\]>|[^<]*)<\/\1>/g;
 
 function treatValue(key: string, value: string): string {
   switch (fieldTreatment(key)) {
@@ -58,9 +62,29 @@ export function redactText(text: string): string {
       KEY_VALUE,
       (_m, lead: string, key: string, value: string) => `${lead}${key}=${treatValue(key, value)}`,
     )
-    .replace(XML_ATTRIBUTE, (_m, key: string, value: string) => `${key}="${treatValue(key, value)}"`)
-    .replace(JSON_FIELD, (_m, key: string, value: string) => `"${key}":"${treatValue(key, value)}"`)
-    .replace(XML_ELEMENT, (_m, key: string, value: string) => `<${key}>${treatValue(key, value)}</${key}>`);
+    .replace(
+      QUOTED_VALUE,
+      (match: string, key: string, double: string | undefined, single: string | undefined) =>
+        double !== undefined
+          ? `${key}="${treatValue(key, double)}"`
+          : single !== undefined
+            ? `${key}='${treatValue(key, single)}'`
+            : match,
+    )
+    .replace(
+      JSON_FIELD,
+      (match: string, key: string, text: string | undefined, number: string | undefined) =>
+        text !== undefined
+          ? `"${key}":"${treatValue(key, text)}"`
+          : number !== undefined
+            ? `"${key}":${fieldTreatment(key) === 'keep' ? number : `"${treatValue(key, number)}"`}`
+            : match,
+    )
+    .replace(
+      XML_ELEMENT,
+      (_m, tag: string, localName: string, attributes: string | undefined, value: string) =>
+        `<${tag}${attributes ?? ''}>${treatValue(localName, value)}</${tag}>`,
+    );
   return maskPansInText(byName);
 }
 
@@ -74,13 +98,17 @@ export function redact(value: unknown): unknown {
 
 function redactValue(value: unknown, depth: number, seen: WeakSet<object>): unknown {
   if (typeof value === 'string') return redactText(value);
-  if (typeof value === 'number' && Number.isInteger(value) && String(value).length >= 13) {
+  if (
+    (typeof value === 'number' && Number.isInteger(value) && String(value).length >= 13) ||
+    typeof value === 'bigint'
+  ) {
     return redactText(String(value));
   }
   if (typeof value !== 'object' || value === null) return value;
   if (value instanceof Secret) return value.toString();
   if (value instanceof Date) return value;
-  if (value instanceof CardBindingError) return value.toJSON();
+  // A provider may have built the message from a body: its safe fields are still redacted text.
+  if (value instanceof CardBindingError) return redactValue(value.toFailure(), depth + 1, seen);
   if (value instanceof Error) return { name: value.name, message: redactText(value.message) };
   if (value instanceof Uint8Array) return '[binary]';
   if (seen.has(value)) return '[circular]';
@@ -92,7 +120,10 @@ function redactValue(value: unknown, depth: number, seen: WeakSet<object>): unkn
   for (const [key, item] of Object.entries(value)) {
     const treatment = fieldTreatment(key);
     if (treatment === 'drop') out[key] = item === '' || item === undefined ? item : REDACTED;
-    else if (treatment === 'mask-pan' && (typeof item === 'string' || typeof item === 'number')) {
+    else if (
+      treatment === 'mask-pan' &&
+      (typeof item === 'string' || typeof item === 'number' || typeof item === 'bigint')
+    ) {
       out[key] = treatValue(key, String(item));
     } else out[key] = redactValue(item, depth + 1, seen);
   }

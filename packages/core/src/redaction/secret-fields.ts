@@ -11,6 +11,7 @@ const DROPPED = new Set([
   'cardcvv',
   'cardcvc',
   'securitycode',
+  'securecode',
   'password',
   'passwd',
   'pwd',

@@ -9,7 +9,7 @@ import {
   toUrlSearchParams,
 } from '@cardbind/core/client';
 import { interpretAuthAnswer, readOperationAnswer } from '../answer.js';
-import { declineMessage } from '../codes.js';
+import { declineMessage, errorForCodes } from '../codes.js';
 
 /** The part of `fetch` the client uses; a whole `fetch` (browser, React Native, Node) fits. */
 export type FetchLike = (
@@ -149,7 +149,9 @@ export async function submitCardForm(
         ...(outcome.code === undefined ? {} : { code: outcome.code }),
         ...(outcome.errorCode === undefined ? {} : { errorCode: outcome.errorCode }),
         message: declineMessage(codes),
-        retryable: outcome.errorCode === '1' || /^[13]\d{3}$/.test(outcome.code ?? ''),
+        // The same mapping as the backend's, so a message that says "try again later" is retryable
+        // and the recorded Code 1999 with ErrorCode 3 (an issuer decline) is not.
+        retryable: errorForCodes(codes).retryable,
       };
     }
   }
@@ -164,6 +166,8 @@ async function send(
   options: SubmitCardFormOptions,
 ): Promise<string> {
   const fetchImpl = options.fetch ?? defaultFetch();
+  // An abort that came before the send never fires its event: check it, or the card would still go out.
+  if (options.signal?.aborted) throw new CardBindingError('ABORTED', 'The card submission was aborted');
   // One signal for the caller's abort and the timeout; it also stops a body that never finishes.
   const controller = new AbortController();
   let timedOut = false;

@@ -21,6 +21,7 @@ import type {
   ConformanceEnv,
   ConformanceOptions,
   ScenarioContext,
+  ScenarioResult,
 } from './options.js';
 
 export const DEFAULT_CUSTOMER: Customer = {
@@ -100,6 +101,8 @@ export async function openHarness<B extends ConformanceBackend>(
       httpTimeouts: { ...DEFAULT_CONFORMANCE_TIMEOUTS, ...options.httpTimeouts },
       allowLoopbackHttp: options.allowLoopbackHttp,
     };
+    // The query each binding's customer came back with, handed to `finalise` like a return route does.
+    const returnQueries = new Map<string, Record<string, string>>();
     const shared = {
       store: new InMemoryBindingStore(),
       clock,
@@ -161,10 +164,14 @@ export async function openHarness<B extends ConformanceBackend>(
         );
         return binding;
       },
-      complete: (bindingId, via = service) =>
-        shared.capture.track(`binding after ${options.complete}`, () =>
-          options.complete === 'finalise' ? via.finalise(bindingId) : via.checkOrder(bindingId),
-        ),
+      complete: (bindingId, via = service) => {
+        const query = returnQueries.get(bindingId);
+        return shared.capture.track(`binding after ${options.complete}`, () =>
+          options.complete === 'finalise'
+            ? via.finalise(bindingId, query === undefined ? {} : { query })
+            : via.checkOrder(bindingId),
+        );
+      },
       scenario: async (name, binding) => {
         const ctx: ScenarioContext<B> = {
           binding,
@@ -175,7 +182,8 @@ export async function openHarness<B extends ConformanceBackend>(
           callbacks,
           clock: shared.clock,
         };
-        if (name === 'succeed') await options.scenarios.succeed(ctx);
+        let result: ScenarioResult;
+        if (name === 'succeed') result = await options.scenarios.succeed(ctx);
         else if (name === 'decline') {
           const decline = options.scenarios.decline;
           conform(
@@ -183,8 +191,9 @@ export async function openHarness<B extends ConformanceBackend>(
             decline !== undefined,
             'scenarios.decline is missing: give one, or skip the "decline" case with the reason',
           );
-          await decline(ctx);
-        } else await options.scenarios.abandon?.(ctx);
+          result = await decline(ctx);
+        } else result = await options.scenarios.abandon?.(ctx);
+        if (result?.returnQuery !== undefined) returnQueries.set(binding.id, result.returnQuery);
         await callbacks.settled();
       },
       close: closeAll,

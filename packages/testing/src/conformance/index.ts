@@ -13,6 +13,7 @@ export {
   type ConformanceOptions,
   type ConformanceScenarios,
   type ScenarioContext,
+  type ScenarioResult,
 } from './options.js';
 export { ConformanceViolation } from './conformance-violation.js';
 export { startCallbackReceiver, type CallbackReceiver, type ReceivedCallback } from './callback-receiver.js';

@@ -80,14 +80,21 @@ export interface ScenarioContext<B extends ConformanceBackend> {
  * emulator's hosted page over real HTTP and submitting a test card, or by posting the form params to
  * the processor as an app would. A scenario returns once the provider side is done, including any
  * callback the backend sends (the suite then asks the service for the result with `complete`).
+ * A redirect-style scenario may return the query the customer's browser came back with: the suite
+ * then passes it to `finalise`, as a host's return route does.
  */
+/** What a scenario may report: the return URL's query, for a provider whose host learns by `finalise`. */
+// `void` on purpose: most scenarios are plain async functions that return nothing.
+// eslint-disable-next-line @typescript-eslint/no-invalid-void-type
+export type ScenarioResult = void | { returnQuery?: Record<string, string> };
+
 export interface ConformanceScenarios<B extends ConformanceBackend> {
   /** The customer binds a card successfully (e.g. with TEST_CARDS.success). */
-  succeed(ctx: ScenarioContext<B>): Promise<void>;
+  succeed(ctx: ScenarioContext<B>): Promise<ScenarioResult>;
   /** The issuer declines (e.g. TEST_CARDS.decline). Required unless the `decline` case is skipped. */
-  decline?(ctx: ScenarioContext<B>): Promise<void>;
+  decline?(ctx: ScenarioContext<B>): Promise<ScenarioResult>;
   /** The customer leaves without finishing. Default: does nothing (never opens the page). */
-  abandon?(ctx: ScenarioContext<B>): Promise<void>;
+  abandon?(ctx: ScenarioContext<B>): Promise<ScenarioResult>;
   /**
    * How many cards the backend itself holds for this customer, when it can tell. With it, the
    * idempotency case also proves that a race saved one card at the provider, not only in the store.

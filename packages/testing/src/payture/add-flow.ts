@@ -135,6 +135,7 @@ export function submitAddPage(
         attemptsLeft: session.attemptsAllowed - session.attemptsUsed,
         error: `The card was not accepted (${card.problem}). Check it and try again.`,
         ...(session.amount === undefined ? {} : { amount: session.amount }),
+        ...(session.language === undefined ? {} : { language: session.language }),
       }),
     );
   }
