@@ -123,4 +123,10 @@ export interface CardBindingProvider {
    * payment). Its failure is logged and never changes the binding.
    */
   afterSuccess?(ctx: ProviderContext & { readonly card: SavedCard }): Promise<void>;
+  /**
+   * Runs once, after the binding's transition to `failed` or `expired` was stored (e.g. release a
+   * verification payment that went through although no card could be saved). Its failure is logged
+   * and never changes the binding.
+   */
+  afterFailure?(ctx: ProviderContext): Promise<void>;
 }

@@ -12,7 +12,7 @@ import type { CardBindingError } from '../src/index.js';
  * test scripts. It counts calls so tests can prove how often the service asked.
  */
 export class ScriptedProvider implements CardBindingProvider {
-  readonly calls = { init: 0, finalise: 0, checkOrder: 0, afterSuccess: 0 };
+  readonly calls = { init: 0, finalise: 0, checkOrder: 0, afterSuccess: 0, afterFailure: 0 };
   next: (ctx: ProviderContext) => Promise<ProviderOutcome> = async () => ({ status: 'pending' });
   initAnswer: () => Promise<ProviderOutcome> = async () => ({
     status: 'requires_action',
@@ -49,6 +49,10 @@ export class ScriptedProvider implements CardBindingProvider {
 
   async afterSuccess(): Promise<void> {
     this.calls.afterSuccess++;
+  }
+
+  async afterFailure(): Promise<void> {
+    this.calls.afterFailure++;
   }
 
   /** Succeeds with `token`; a function gets the call's number (1, 2...) and may answer each differently. */

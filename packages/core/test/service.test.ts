@@ -219,6 +219,17 @@ describe('CardBindingService transitions', () => {
     expect(await service.listCards('cust-1')).toHaveLength(0);
   });
 
+  it('runs the provider afterFailure step once when a binding fails, never for a success', async () => {
+    const provider = new ScriptedProvider();
+    const { service } = containerWith([provider]);
+    const started = await service.start({ provider: 'scripted', customer });
+    provider.failWith(new CardBindingError('CARD_DECLINED', 'Declined'));
+    await Promise.all(Array.from({ length: 10 }, () => service.checkOrder(started.id)));
+    await service.settled();
+    expect(provider.calls.afterFailure).toBe(1);
+    expect(provider.calls.afterSuccess).toBe(0);
+  });
+
   it('pending after the customer returned means processing; pending on a poll keeps requires_action', async () => {
     const provider = new ScriptedProvider();
     const { service } = containerWith([provider]);

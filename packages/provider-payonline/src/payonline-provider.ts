@@ -170,6 +170,35 @@ export class PayOnlineProvider implements CardBindingProvider {
       );
       return;
     }
+    await this.#voidVerificationPayment(ctx, transactionId);
+  }
+
+  /**
+   * A binding can fail or expire after PayOnline took the verification payment (the payment went
+   * through but no card token arrived before the deadline): that money must not stay on hold. Search
+   * lists only successful payments, so whatever it finds for the order is released.
+   */
+  async afterFailure(ctx: ProviderContext): Promise<void> {
+    const ref = PayOnlineRef.safeParse(ctx.providerRef);
+    if (!ref.success) return;
+    const payments = await searchOrder(this.#http, this.#config, ref.data.orderId);
+    for (const payment of payments) {
+      if (this.#config.afterBinding === 'keep') {
+        this.#logger.warn(
+          {
+            event: 'payonline.payment_of_failed_binding',
+            bindingId: ctx.bindingId,
+            transactionId: payment.transactionId,
+          },
+          'the binding failed but PayOnline took the verification payment: credit or refund it',
+        );
+      } else {
+        await this.#voidVerificationPayment(ctx, payment.transactionId);
+      }
+    }
+  }
+
+  async #voidVerificationPayment(ctx: ProviderContext, transactionId: string): Promise<void> {
     const { attempts, initialDelayMs } = this.#config.voidRetry;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {

@@ -164,6 +164,32 @@ describe('PayOnline binding flow against the emulator', () => {
     expect(h.clock.now().getTime() - started).toBe(5 * 60_000);
   });
 
+  it('releases the 1.00 when the payment went through but no card token came before the deadline', async () => {
+    // PayOnline sends RebillAnchor only to an https callback URL: this host's is http, so no token comes.
+    const h = await setup({ emulator: { anchorInCallbacks: 'https-only' } });
+    const binding = await h.service.start({ provider: 'payonline', customer: CUSTOMER });
+    expect(await h.submit(binding.nextAction, TEST_CARDS.success)).toMatchObject({ kind: 'accepted' });
+    await h.emulator.callbacksSettled();
+    expect((await h.service.get(binding.id)).status).toBe('processing');
+
+    const done = await h.service.waitForCompletion(binding.id);
+    expect(done.status).toBe('expired');
+    await h.service.settled();
+    const [transaction] = h.emulator.order(formAction(binding.nextAction).orderId);
+    expect(h.emulator.requestsTo('void')).toHaveLength(1);
+    expect(transaction?.status).toBe('Voided');
+  });
+
+  it('voids nothing when a binding fails without a payment', async () => {
+    const h = await setup();
+    const binding = await h.service.start({ provider: 'payonline', customer: CUSTOMER });
+    await h.submit(binding.nextAction, PAYONLINE_TEST_CARDS.stuck);
+    expect((await h.service.waitForCompletion(binding.id)).status).toBe('expired');
+    await h.service.settled();
+    expect(h.emulator.requestsTo('search').length).toBeGreaterThan(1);
+    expect(h.emulator.requestsTo('void')).toHaveLength(0);
+  });
+
   it('the app waits with waitForBinding until the backend says succeeded', async () => {
     const h = await setup({ emulator: { slowCloseMs: 12_000 } });
     const binding = await h.service.start({ provider: 'payonline', customer: CUSTOMER });

@@ -461,7 +461,17 @@ export class CardBindingService {
       const result = await this.store.update(record.id, record.version, patch, card);
       if (result.ok) {
         await this.#notify(record.status, result.record);
-        if (result.card && provider.afterSuccess) this.#runAfterSuccess(provider, result.record, result.card);
+        const { card: savedCard } = result;
+        if (savedCard && provider.afterSuccess) {
+          this.#inBackground(provider, result.record, 'after_success', (ctx) =>
+            provider.afterSuccess?.({ ...ctx, card: savedCard }),
+          );
+        } else if (
+          (result.record.status === 'failed' || result.record.status === 'expired') &&
+          provider.afterFailure
+        ) {
+          this.#inBackground(provider, result.record, 'after_failure', (ctx) => provider.afterFailure?.(ctx));
+        }
         return toBinding(result.record);
       }
       if (!result.current) throw new CardBindingError('BINDING_NOT_FOUND', 'No binding with this id');
@@ -484,25 +494,34 @@ export class CardBindingService {
     );
   }
 
-  #runAfterSuccess(provider: CardBindingProvider, record: BindingRecord, card: SavedCard): void {
-    const run = (async () => {
+  /**
+   * Runs a provider's after-transition step without holding up the caller (a callback must be answered
+   * quickly); `settled()` waits for it. Its failure is logged and never touches the binding.
+   */
+  #inBackground(
+    provider: CardBindingProvider,
+    record: BindingRecord,
+    step: 'after_success' | 'after_failure',
+    run: (ctx: ProviderContext) => Promise<void> | undefined,
+  ): void {
+    const task = (async () => {
       try {
-        await provider.afterSuccess?.({ ...this.#context(record, 'callback'), card });
+        await run(this.#context(record, 'callback'));
       } catch (error) {
         const failure = toCardBindingError(error);
         this.logger.error(
           {
-            event: 'binding.after_success_failed',
+            event: `binding.${step}_failed`,
             provider: provider.id,
             bindingId: record.id,
             code: failure.code,
           },
-          'after-success step failed',
+          `${step.replace('_', '-')} step failed`,
         );
       }
     })();
-    this.#background.add(run);
-    void run.finally(() => this.#background.delete(run));
+    this.#background.add(task);
+    void task.finally(() => this.#background.delete(task));
   }
 
   async #notify(from: BindingStatus | null, record: BindingRecord): Promise<void> {
