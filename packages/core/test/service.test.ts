@@ -394,3 +394,16 @@ describe('listeners', () => {
     expect(logs.filter((l) => l.obj['event'] === 'binding.transition')).toHaveLength(2);
   });
 });
+
+describe('the default store', () => {
+  it('hands out copies: mutating a returned binding changes nothing stored', async () => {
+    const provider = new ScriptedProvider();
+    const { service } = containerWith([provider]);
+    const started = await service.start({ provider: 'scripted', customer, metadata: { plan: 'gold' } });
+    started.metadata['plan'] = 'tampered';
+    if (started.nextAction?.type === 'redirect') started.nextAction.url = 'https://evil.example.test/';
+    const again = await service.get(started.id);
+    expect(again.metadata['plan']).toBe('gold');
+    expect(again.nextAction).toMatchObject({ url: 'https://pay.example.test/page?session=s1' });
+  });
+});
