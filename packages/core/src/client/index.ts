@@ -27,6 +27,7 @@ export {
   type FillFormParamsOptions,
 } from './fill-form-params.js';
 export { toUrlSearchParams, encodeFormBody } from './form-body.js';
+export { readProcessingRequest } from './processing-request.js';
 export { assertSecureUrl, isLoopbackHost, type AssertSecureUrlOptions } from './secure-url.js';
 export {
   pollBinding,
