@@ -43,7 +43,7 @@ function literal(encoding: string, needle: string, short: boolean): SecretForm {
 /**
  * The forms searched for one secret: as it is, URL-encoded (once and twice, as Payture's DATA is),
  * form-encoded, every byte percent-encoded (either hex case), JSON-escaped, and for a card number
- * also grouped by spaces, dashes, dots or slashes (`4111 1111 1111 1111`).
+ * also grouped by spaces, dashes, dots or slashes (`NNNN NNNN NNNN NNNN`).
  */
 export function secretForms(secret: string): SecretForm[] {
   const short = secret.length < SHORT_SECRET;
