@@ -8,6 +8,7 @@ export const CardBindingErrorCode = z.enum([
   'CONFIG_INVALID',
   'PROVIDER_NOT_FOUND',
   'PROVIDER_UNAVAILABLE',
+  'STORE_UNAVAILABLE',
   'PROVIDER_REJECTED',
   'CARD_DECLINED',
   'INVALID_CARD_DATA',
@@ -23,7 +24,10 @@ export const CardBindingErrorCode = z.enum([
 export type CardBindingErrorCode = z.infer<typeof CardBindingErrorCode>;
 
 /** Codes that describe a passing condition: the same call may succeed later. */
-const RETRYABLE_BY_DEFAULT: ReadonlySet<CardBindingErrorCode> = new Set(['PROVIDER_UNAVAILABLE']);
+const RETRYABLE_BY_DEFAULT: ReadonlySet<CardBindingErrorCode> = new Set([
+  'PROVIDER_UNAVAILABLE',
+  'STORE_UNAVAILABLE',
+]);
 
 /** The serialisable shape of an error: what a Binding stores as `failure` and what a host may show. */
 export const CardBindingFailure = z.object({

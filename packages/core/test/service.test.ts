@@ -407,3 +407,20 @@ describe('the default store', () => {
     expect(again.nextAction).toMatchObject({ url: 'https://pay.example.test/page?session=s1' });
   });
 });
+
+describe('a failing host store', () => {
+  it('surfaces as a retryable STORE_UNAVAILABLE without the driver message in it', async () => {
+    const store = new InMemoryBindingStore();
+    const provider = new ScriptedProvider();
+    const { service } = containerWith([provider], { store });
+    const started = await service.start({ provider: 'scripted', customer });
+    store.get = async () => {
+      throw new Error('duplicate key value violates unique constraint: (card_number)=(4111111111111111)');
+    };
+    const error = await service.get(started.id).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CardBindingError);
+    expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE', retryable: true });
+    expect(JSON.stringify(error) + String(error)).not.toContain('4111111111111111');
+    expect(String(error instanceof Error ? error.cause : '')).not.toContain('4111111111111111');
+  });
+});

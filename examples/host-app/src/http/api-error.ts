@@ -41,6 +41,7 @@ const STATUS_BY_CODE: Readonly<Record<CardBindingErrorCode, number>> = {
   NO_ELIGIBLE_CARD: 422,
   PROVIDER_REJECTED: 502,
   PROVIDER_UNAVAILABLE: 503,
+  STORE_UNAVAILABLE: 503,
   ABORTED: 503,
   // A provider handed back a URL the host may not send a customer to: our misconfiguration, not theirs.
   INSECURE_URL: 500,

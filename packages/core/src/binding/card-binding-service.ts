@@ -14,6 +14,7 @@ import {
   type ProviderTrigger,
 } from '../provider.js';
 import type { BindingStore } from '../ports/binding-store.js';
+import { guardBindingStore } from '../ports/guarded-binding-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { CardBindingListener } from '../ports/listener.js';
@@ -77,9 +78,10 @@ export class CardBindingService {
   readonly #inFlight = new Map<string, Promise<Binding>>();
   readonly #background = new Set<Promise<void>>();
   readonly #listeners: readonly CardBindingListener[];
+  private readonly store: BindingStore;
 
   constructor(
-    @inject(BINDING_STORE) private readonly store: BindingStore,
+    @inject(BINDING_STORE) store: BindingStore,
     @inject(CLOCK) private readonly clock: Clock,
     @inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @inject(LOGGER) private readonly logger: Logger,
@@ -87,6 +89,7 @@ export class CardBindingService {
     @multiInject(CARD_BINDING_PROVIDER) @optional() providers: CardBindingProvider[] | undefined,
     @multiInject(CARD_BINDING_LISTENER) @optional() listeners: CardBindingListener[] | undefined,
   ) {
+    this.store = guardBindingStore(store);
     for (const provider of providers ?? []) {
       if (this.#providers.has(provider.id)) {
         throw new CardBindingError(
