@@ -7,16 +7,8 @@ import { Agent, setGlobalDispatcher } from 'undici';
 import { RssSampler } from './measure/rss-sampler.js';
 import { SocketCounter } from './measure/socket-counter.js';
 import { summarise } from './measure/stats.js';
-import { directBinding } from './payture/direct-flow.js';
 import { gotPoster } from './payture/form-poster.js';
-import {
-  BENCH_IP,
-  BENCH_RETURN_URL,
-  BENCH_SECRET,
-  CustomerPool,
-  paytureService,
-  serviceBinding,
-} from './payture/service-flow.js';
+import { CustomerPool, directFlow, paytureService, serviceBinding } from './payture/service-flow.js';
 
 /** cardbind's HTTP client keeps at most this many sockets per provider; the got baseline the same. */
 export const MAX_SOCKETS = 64;
@@ -33,18 +25,8 @@ setGlobalDispatcher(new Agent({ connections: MAX_SOCKETS }));
 const emulator = await startPaytureEmulator();
 const poster = gotPoster(MAX_SOCKETS);
 const host = paytureService(emulator);
-const direct = {
-  emulator,
-  poster,
-  secret: BENCH_SECRET,
-  returnUrl: BENCH_RETURN_URL,
-  ip: BENCH_IP,
-  cardsBefore: true,
-};
 const binding =
-  flowName === 'got'
-    ? (id: string) => directBinding(direct, id)
-    : (id: string) => serviceBinding(host, emulator, id);
+  flowName === 'got' ? directFlow(emulator, poster) : (id: string) => serviceBinding(host, emulator, id);
 const customers = new CustomerPool(emulator, 'c-');
 const sockets = new SocketCounter((path) => (path.startsWith('/vwapi/Add') ? 'page' : 'api'));
 

@@ -4,13 +4,12 @@ import { judge, ratioSummary } from './measure/ratio.js';
 import { summarise } from './measure/stats.js';
 import { ms, spread } from './report/format.js';
 import type { ResultRow, Scenario } from './report/scenario.js';
-import { directBinding, type DirectFlowOptions } from './payture/direct-flow.js';
 import { gotPoster, undiciPoster } from './payture/form-poster.js';
 import {
   BENCH_IP,
   BENCH_RETURN_URL,
-  BENCH_SECRET,
   CustomerPool,
+  directFlow,
   paytureService,
   serviceBinding,
 } from './payture/service-flow.js';
@@ -26,14 +25,6 @@ export const frameworkOverhead: Scenario = {
     const undici = undiciPoster();
     const host = paytureService(emulator);
     const customers = new CustomerPool(emulator, 'fo-');
-    const direct = (poster: typeof got, cardsBefore: boolean): DirectFlowOptions => ({
-      emulator,
-      poster,
-      secret: BENCH_SECRET,
-      returnUrl: BENCH_RETURN_URL,
-      ip: BENCH_IP,
-      cardsBefore,
-    });
     const perRound = quick ? 30 : 60;
     /** CPU milliseconds per binding (client and emulator: one process), per arm and round. */
     const cpu: Record<string, number[]> = {};
@@ -59,9 +50,9 @@ export const frameworkOverhead: Scenario = {
     try {
       const arms = {
         cardbind: (id: string) => serviceBinding(host, emulator, id),
-        got: (id: string) => directBinding(direct(got, true), id),
-        undici: (id: string) => directBinding(direct(undici, true), id),
-        'got, seed flow': (id: string) => directBinding(direct(got, false), id),
+        got: directFlow(emulator, got),
+        undici: directFlow(emulator, undici),
+        'got, seed flow': directFlow(emulator, got, false),
       };
       const requests: Record<string, number> = {};
       for (const [name, binding] of Object.entries(arms)) requests[name] = await requestsOf(binding);

@@ -8,16 +8,8 @@
  * Prints wall and CPU milliseconds per binding.
  */
 import { startPaytureEmulator } from '@cardbind/testing/emulators';
-import { directBinding } from './payture/direct-flow.js';
 import { gotPoster } from './payture/form-poster.js';
-import {
-  BENCH_IP,
-  BENCH_RETURN_URL,
-  BENCH_SECRET,
-  CustomerPool,
-  paytureService,
-  serviceBinding,
-} from './payture/service-flow.js';
+import { CustomerPool, directFlow, paytureService, serviceBinding } from './payture/service-flow.js';
 
 const [flow = 'cardbind', countArg = '2000'] = process.argv.slice(2);
 const count = Number(countArg);
@@ -26,20 +18,7 @@ const emulator = await startPaytureEmulator();
 const poster = gotPoster();
 const host = paytureService(emulator);
 const binding =
-  flow === 'got'
-    ? (id: string) =>
-        directBinding(
-          {
-            emulator,
-            poster,
-            secret: BENCH_SECRET,
-            returnUrl: BENCH_RETURN_URL,
-            ip: BENCH_IP,
-            cardsBefore: true,
-          },
-          id,
-        )
-    : (id: string) => serviceBinding(host, emulator, id);
+  flow === 'got' ? directFlow(emulator, poster) : (id: string) => serviceBinding(host, emulator, id);
 const customers = new CustomerPool(emulator, 'profile-');
 
 for (const id of customers.take(Math.ceil(count / 10))) await binding(id);

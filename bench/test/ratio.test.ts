@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeGoal, judge, pairedRatios, ratioSummary } from '../src/measure/ratio.js';
+import { judge, pairedRatios, ratioSummary } from '../src/measure/ratio.js';
 
 describe('paired ratios', () => {
   it('divides each candidate round by the baseline round run next to it', () => {
@@ -33,11 +33,5 @@ describe('goals', () => {
 
   it('reports a figure without a goal as information', () => {
     expect(judge(123, undefined)).toBe('info');
-    expect(describeGoal(undefined)).toBe('');
-  });
-
-  it('describes a goal the way the table prints it', () => {
-    expect(describeGoal({ metric: 'requests', max: 40 })).toBe('requests ≤ 40');
-    expect(describeGoal({ metric: 'x', min: 1, max: 2 })).toBe('x ≤ 2 and ≥ 1');
   });
 });

@@ -35,12 +35,3 @@ export function judge(value: number, goal: Goal | undefined): Verdict {
   if (goal.min !== undefined && value < goal.min) return 'missed';
   return 'met';
 }
-
-export function describeGoal(goal: Goal | undefined): string {
-  if (!goal) return '';
-  const bounds = [
-    goal.max === undefined ? undefined : `≤ ${goal.max}`,
-    goal.min === undefined ? undefined : `≥ ${goal.min}`,
-  ].filter((bound) => bound !== undefined);
-  return `${goal.metric} ${bounds.join(' and ')}`;
-}

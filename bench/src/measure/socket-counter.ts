@@ -35,10 +35,6 @@ export class SocketCounter {
     return this.#counts.get(kind) ?? 0;
   }
 
-  reset(): void {
-    this.#counts.clear();
-  }
-
   close(): void {
     diagnostics.unsubscribe('http.server.request.start', this.#listener);
   }

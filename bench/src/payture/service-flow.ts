@@ -3,7 +3,8 @@ import { Container } from 'inversify';
 import { cardBindingModule, CardBindingService, InMemoryBindingStore } from '@cardbind/core';
 import { paytureModule } from '@cardbind/provider-payture';
 import type { PaytureEmulator } from '@cardbind/testing/emulators';
-import { paytureCustomerPassword, paytureLogin } from './direct-flow.js';
+import { directBinding, paytureCustomerPassword, paytureLogin } from './direct-flow.js';
+import type { FormPoster } from './form-poster.js';
 
 export const BENCH_SECRET = 'bench-customer-secret-0123456789';
 export const BENCH_IP = '203.0.113.7';
@@ -29,6 +30,23 @@ export function paytureService(emulator: PaytureEmulator): PaytureService {
     }),
   );
   return { service: container.get(CardBindingService), store };
+}
+
+/** The framework-free binding with the bench's secret, IP and return URL (`cardsBefore`: GetList before Init). */
+export function directFlow(
+  emulator: PaytureEmulator,
+  poster: FormPoster,
+  cardsBefore = true,
+): (customerId: string) => Promise<string> {
+  const options = {
+    emulator,
+    poster,
+    secret: BENCH_SECRET,
+    returnUrl: BENCH_RETURN_URL,
+    ip: BENCH_IP,
+    cardsBefore,
+  };
+  return (customerId) => directBinding(options, customerId);
 }
 
 /** Start → the customer fills the hosted page → return → finalise; resolves with the binding's id. */

@@ -34,6 +34,8 @@ async function call(
     method?: string;
     cookie?: string;
     json?: unknown;
+    /** A raw urlencoded body, sent with its content type. */
+    form?: string;
     body?: string;
     headers?: Record<string, string>;
   } = {},
@@ -41,12 +43,14 @@ async function call(
   const headers: Record<string, string> = { ...init.headers };
   if (init.cookie !== undefined) headers.cookie = init.cookie;
   if (init.json !== undefined) headers['content-type'] = 'application/json';
+  if (init.form !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
   const response = await fetch(new URL(path, host.url), {
     method: init.method ?? 'GET',
     headers,
     redirect: 'manual',
     ...(init.json === undefined ? {} : { body: JSON.stringify(init.json) }),
     ...(init.body === undefined ? {} : { body: init.body }),
+    ...(init.form === undefined ? {} : { body: init.form }),
   });
   const text = await response.text();
   let json: unknown;
@@ -219,16 +223,7 @@ describe('errors are JSON with a code, never a stack trace', () => {
         400,
         'BAD_REQUEST',
       ],
-      [
-        await call('/api/bindings', {
-          method: 'POST',
-          cookie,
-          body: 'provider=payture',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        }),
-        415,
-        'BAD_REQUEST',
-      ],
+      [await call('/api/bindings', { method: 'POST', cookie, form: 'provider=payture' }), 415, 'BAD_REQUEST'],
       [
         await call('/api/bindings', {
           method: 'POST',
@@ -240,15 +235,7 @@ describe('errors are JSON with a code, never a stack trace', () => {
         'FORBIDDEN',
       ],
       [await call('/api/bindings', { method: 'POST', cookie, json: {} }), 400, 'BAD_REQUEST'],
-      [
-        await call('/callbacks/nope', {
-          method: 'POST',
-          body: 'a=1',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        }),
-        404,
-        'NOT_FOUND',
-      ],
+      [await call('/callbacks/nope', { method: 'POST', form: 'a=1' }), 404, 'NOT_FOUND'],
       [await call('/api/session', { method: 'POST', json: { customer: '<script>' } }), 400, 'BAD_REQUEST'],
     ];
     for (const [answer, status, code] of cases) {
@@ -260,15 +247,13 @@ describe('errors are JSON with a code, never a stack trace', () => {
   it('hands the provider’s own answer back on its callback routes', async () => {
     const threeDs = await call('/payonline/3ds?order=cb-bnd_unknown', {
       method: 'POST',
-      body: 'PaRes=AAAA&MD=1%3BAAAA',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      form: 'PaRes=AAAA&MD=1%3BAAAA',
     });
     expect(threeDs.status).toBe(400);
     expect(threeDs.text).toBe('rejected');
     const notification = await call('/callbacks/payture', {
       method: 'POST',
-      body: 'Notification=CustomerAddSuccess&SessionId=unknown',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      form: 'Notification=CustomerAddSuccess&SessionId=unknown',
     });
     expect({ status: notification.status, text: notification.text }).toEqual({ status: 200, text: 'OK' });
   });

@@ -86,6 +86,23 @@ describe('CardBindingService.handleCallback', () => {
     expect((await service.get(foreign.id)).status).toBe('requires_action');
   });
 
+  it('answers 503 with STORE_UNAVAILABLE when the store fails, so the provider sends the callback again', async () => {
+    const provider = new ScriptedProvider();
+    const store = new InMemoryBindingStore();
+    const { service } = containerWith([provider], { store });
+    await service.start({ provider: 'scripted', customer });
+    provider.callback = async (ctx) => {
+      await ctx.findBinding('s1');
+      return { response: { status: 200, headers: {}, body: 'OK' } };
+    };
+    store.findByLookupKey = async () => {
+      throw new Error('connection terminated unexpectedly');
+    };
+    const outcome = await service.handleCallback('scripted', NOTIFICATION);
+    expect(outcome.response).toMatchObject({ status: 503, body: 'try again later' });
+    expect(outcome.error).toMatchObject({ code: 'STORE_UNAVAILABLE', retryable: true });
+  });
+
   it('answers 404 for an unknown provider id or a provider that takes no callbacks, never throwing', async () => {
     const { service } = containerWith([new ScriptedProvider()]);
     const unknown = await service.handleCallback('nope', NOTIFICATION);

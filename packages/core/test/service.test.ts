@@ -221,13 +221,25 @@ describe('CardBindingService transitions', () => {
 
   it('runs the provider afterFailure step once when a binding fails, never for a success', async () => {
     const provider = new ScriptedProvider();
-    const { service } = containerWith([provider]);
+    const transitions: Array<Record<string, unknown>> = [];
+    const quiet = () => undefined;
+    const info = (obj: Record<string, unknown>) =>
+      void (obj['event'] === 'binding.transition' && transitions.push(obj));
+    const { service } = containerWith([provider], {
+      logger: { debug: quiet, info, warn: quiet, error: quiet },
+    });
     const started = await service.start({ provider: 'scripted', customer });
-    provider.failWith(new CardBindingError('CARD_DECLINED', 'Declined'));
+    provider.failWith(new CardBindingError('CARD_DECLINED', 'Declined', { providerCode: '5205' }));
     await Promise.all(Array.from({ length: 10 }, () => service.checkOrder(started.id)));
     await service.settled();
     expect(provider.calls.afterFailure).toBe(1);
     expect(provider.calls.afterSuccess).toBe(0);
+    // The audit line of a failure carries its codes (docs/security.md, "Audit").
+    expect(transitions.at(-1)).toMatchObject({
+      to: 'failed',
+      failureCode: 'CARD_DECLINED',
+      providerCode: '5205',
+    });
   });
 
   it('pending after the customer returned means processing; pending on a poll keeps requires_action', async () => {
@@ -391,7 +403,23 @@ describe('listeners', () => {
     expect(done.status).toBe('succeeded');
     expect(seen).toEqual(['null->requires_action', 'requires_action->succeeded', 'terminal:succeeded']);
     expect(logs.some((l) => l.obj['event'] === 'listener.failed')).toBe(true);
-    expect(logs.filter((l) => l.obj['event'] === 'binding.transition')).toHaveLength(2);
+    const transitions = logs.filter((l) => l.obj['event'] === 'binding.transition').map((l) => l.obj);
+    expect(transitions).toEqual([
+      expect.objectContaining({
+        bindingId: started.id,
+        provider: 'scripted',
+        customerId: 'cust-1',
+        from: null,
+        to: 'requires_action',
+      }),
+      expect.objectContaining({
+        bindingId: started.id,
+        provider: 'scripted',
+        customerId: 'cust-1',
+        from: 'requires_action',
+        to: 'succeeded',
+      }),
+    ]);
   });
 });
 

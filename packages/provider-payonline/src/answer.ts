@@ -109,6 +109,15 @@ export function readAnswerRecords(body: string, what = 'answer'): AnswerRecord[]
     });
 }
 
+/** Any HTTP status but 200 is an outage: a 4xx page with an empty body must not read as an answer. */
+export function requireHttpOk(statusCode: number, what: string): void {
+  if (statusCode !== 200) {
+    throw new CardBindingError('PROVIDER_UNAVAILABLE', `PayOnline ${what} answered HTTP ${statusCode}`, {
+      providerCode: `HTTP_${statusCode}`,
+    });
+  }
+}
+
 /** The first non-empty value of the first of `names` present (names lower-case). */
 export function fieldOf(fields: AnswerFields, ...names: string[]): string | undefined {
   for (const name of names) {
@@ -121,7 +130,8 @@ export function fieldOf(fields: AnswerFields, ...names: string[]): string | unde
 // ------------------------------------------------------------------------------------------------
 // Schemas of the answers cardbind reads.
 
-const Digits = z.string().regex(/^\d{1,19}$/);
+/** A TransactionId, Code or ErrorCode: PayOnline's numeric fields (at most a 64-bit integer). */
+export const Digits = z.string().regex(/^\d{1,19}$/);
 /** Base64 as PayOnline sends it; line breaks inside XML elements are dropped first. */
 export const Base64Value = z
   .string()

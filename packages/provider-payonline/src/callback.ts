@@ -6,6 +6,7 @@ import {
   type Secret,
 } from '@cardbind/core';
 import { z } from 'zod';
+import { Digits } from './answer.js';
 import { callbackSecurityKey, securityKeysMatch } from './security-key.js';
 
 /**
@@ -25,7 +26,6 @@ export function requestFields(request: ProviderCallbackContext['request']): Read
   return fields;
 }
 
-const Digits = z.string().regex(/^\d{1,19}$/);
 const present = (value: string | undefined): string | undefined =>
   value === undefined || value.trim() === '' ? undefined : value.trim();
 

@@ -16,6 +16,7 @@ import {
   toCardBindingError,
 } from '@cardbind/core';
 import { z } from 'zod';
+import { Digits } from './answer.js';
 import {
   cardOfNotification,
   isFailureNotification,
@@ -49,10 +50,7 @@ export const PAYONLINE_PROVIDER_ID = 'payonline';
  * The anchor is used only once Search confirms a successful payment with that TransactionId.
  */
 export const AppReport = z.object({
-  transactionId: z
-    .string()
-    .regex(/^\d{1,19}$/)
-    .optional(),
+  transactionId: Digits.optional(),
   rebillAnchor: z.string().min(1).max(200).optional(),
   maskedPan: z.string().max(32).optional(),
 });
@@ -100,11 +98,7 @@ export class PayOnlineProvider implements CardBindingProvider {
   async init(ctx: ProviderInitContext): Promise<ProviderOutcome> {
     const config = this.#config;
     const orderId = orderIdFor(ctx.bindingId);
-    const ref: PayOnlineRef = {
-      orderId,
-      amount: config.verificationAmount,
-      currency: config.currency,
-    };
+    const ref: PayOnlineRef = { orderId };
     return {
       status: 'requires_action',
       action: {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-
-const TransactionId = z.string().regex(/^\d{1,19}$/);
+import { Digits as TransactionId } from './answer.js';
 
 /**
  * What PayOnline's provider remembers about a binding (stored by the service as the binding's opaque
@@ -10,8 +9,6 @@ const TransactionId = z.string().regex(/^\d{1,19}$/);
  */
 export const PayOnlineRef = z.object({
   orderId: z.string().min(1).max(50),
-  amount: z.string(),
-  currency: z.string(),
   /** The payment's TransactionId, once a callback, a 3-DS return or Search named it. */
   transactionId: TransactionId.optional(),
   rebillAnchor: z.string().min(1).max(200).optional(),

@@ -1,6 +1,13 @@
-import { CardBindingError, type HttpClient } from '@cardbind/core';
+import type { HttpClient } from '@cardbind/core';
 import { z } from 'zod';
-import { type AnswerRecord, fieldOf, readAnswerRecords, unreadable } from './answer.js';
+import {
+  type AnswerRecord,
+  Digits,
+  fieldOf,
+  readAnswerRecords,
+  requireHttpOk,
+  unreadable,
+} from './answer.js';
 import { errorForCodes } from './codes.js';
 import { endpoint, ENDPOINTS, type PayOnlineConfig } from './config.js';
 import { searchSecurityKey } from './security-key.js';
@@ -11,7 +18,7 @@ const SUCCESSFUL = ['Pending', 'PreAuthorized', 'Settled'] as const;
 const WHAT = 'Search answer';
 
 export const FoundPayment = z.object({
-  transactionId: z.string().regex(/^\d{1,19}$/),
+  transactionId: Digits,
   orderId: z.string().optional(),
   amount: z.string().optional(),
   currency: z.string().optional(),
@@ -71,14 +78,6 @@ export async function searchOrder(
     safeToRetry: true,
   });
   // A 4xx page with an empty body must not read as "nothing found".
-  if (response.statusCode !== 200) {
-    throw new CardBindingError(
-      'PROVIDER_UNAVAILABLE',
-      `PayOnline Search answered HTTP ${response.statusCode}`,
-      {
-        providerCode: `HTTP_${response.statusCode}`,
-      },
-    );
-  }
+  requireHttpOk(response.statusCode, 'Search');
   return readAnswerRecords(response.body, WHAT).map(readRecord);
 }

@@ -1,5 +1,11 @@
-import { CardBindingError, type CallbackResponse, type HttpClient } from '@cardbind/core';
-import { Base64Value, interpretAuthAnswer, readOperationAnswer, type AuthOutcome } from './answer.js';
+import type { CallbackResponse, HttpClient } from '@cardbind/core';
+import {
+  Base64Value,
+  interpretAuthAnswer,
+  readOperationAnswer,
+  requireHttpOk,
+  type AuthOutcome,
+} from './answer.js';
 import { endpoint, ENDPOINTS, type PayOnlineConfig } from './config.js';
 import {
   autoSubmitCsp,
@@ -109,12 +115,6 @@ export async function completeThreeDsOnServer(http: HttpClient, form: HtmlForm):
     url: form.action,
     form: { ...form.fields, ContentType: 'text' },
   });
-  if (response.statusCode !== 200) {
-    throw new CardBindingError(
-      'PROVIDER_UNAVAILABLE',
-      `PayOnline 3-DS completion answered HTTP ${response.statusCode}`,
-      { providerCode: `HTTP_${response.statusCode}` },
-    );
-  }
+  requireHttpOk(response.statusCode, '3-DS completion');
   return interpretAuthAnswer(readOperationAnswer(response.body, '3-DS answer'), '3-DS answer');
 }

@@ -1,5 +1,5 @@
 import { CardBindingError, type HttpClient } from '@cardbind/core';
-import { readOperationAnswer } from './answer.js';
+import { readOperationAnswer, requireHttpOk } from './answer.js';
 import { errorForCodes } from './codes.js';
 import { endpoint, ENDPOINTS, type PayOnlineConfig } from './config.js';
 import { voidSecurityKey } from './security-key.js';
@@ -26,15 +26,7 @@ export async function voidTransaction(
       ContentType: 'text',
     },
   });
-  if (response.statusCode !== 200) {
-    throw new CardBindingError(
-      'PROVIDER_UNAVAILABLE',
-      `PayOnline Void answered HTTP ${response.statusCode}`,
-      {
-        providerCode: `HTTP_${response.statusCode}`,
-      },
-    );
-  }
+  requireHttpOk(response.statusCode, 'Void');
   const answer = readOperationAnswer(response.body, 'Void answer');
   if (answer.kind === 'format-error') throw errorForCodes({ code: answer.error.code });
   if (answer.answer.result !== 'ok') {

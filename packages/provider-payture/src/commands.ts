@@ -58,9 +58,6 @@ export type InitAddSessionResult = {
   orderId?: string;
 };
 
-/** Register, Check, Update, Delete and Remove answer at most the login (and CardId) back. */
-const Acknowledgement = z.object({ VWUserLgn: z.string().optional(), CardId: z.string().optional() });
-
 export interface CardList {
   cards: PaytureCard[];
   /** Items without the attributes a card needs; logged, never guessed at. */
@@ -103,10 +100,7 @@ export class PaytureClient {
       },
       true,
     );
-    if (answer.success) {
-      readAttributes('Register', Acknowledgement, answer.attributes);
-      return;
-    }
+    if (answer.success) return;
     if (isErrCode(answer.errCode, 'DUPLICATE_CUSTOMER')) return;
     throw paytureError(answer.errCode, 'Register');
   }
@@ -169,10 +163,7 @@ export class PaytureClient {
    */
   async remove(credentials: CustomerCredentials, cardId: string): Promise<'removed' | 'already_gone'> {
     const answer = await this.#call('Remove', { ...credentialFields(credentials), CardId: cardId }, true);
-    if (answer.success) {
-      readAttributes('Remove', Acknowledgement, answer.attributes);
-      return 'removed';
-    }
+    if (answer.success) return 'removed';
     if (isErrCode(answer.errCode, 'CARD_NOT_FOUND') || isErrCode(answer.errCode, 'CUSTOMER_NOT_FOUND')) {
       return 'already_gone';
     }

@@ -104,6 +104,8 @@ describe('no secret in the captured transcript of whole flows', () => {
       request.command === 'Remove' && request.data['CardId'] ? [request.data['CardId']] : [],
     );
     expect(cardIds).toHaveLength(2);
+    // The README promises the transcript shows the DATA field, redacted.
+    expect(JSON.stringify(capture.transcript)).toContain('DATA=[REDACTED]');
 
     expectNoSecrets(capture, [
       { name: 'terminal password', value: TERMINAL_PASSWORD },

@@ -335,9 +335,14 @@ describe('Payture emulator: the hosted Add page', () => {
   it('the same number twice stays one card with the same CardId', async () => {
     await start();
     await registered();
-    await emulator.completeAddSession(await init(), { number: PAYTURE_MAGIC_CARDS.success.number });
-    await emulator.completeAddSession(await init(), { number: PAYTURE_MAGIC_CARDS.success.number });
-    expect(emulator.customers.get(LOGIN)?.cards).toHaveLength(1);
+    const first = await init();
+    await emulator.completeAddSession(first, { number: PAYTURE_MAGIC_CARDS.success.number });
+    const second = await init();
+    await emulator.completeAddSession(second, { number: PAYTURE_MAGIC_CARDS.success.number });
+    const cards = emulator.customers.get(LOGIN)?.cards;
+    expect(cards).toHaveLength(1);
+    expect(emulator.sessions.get(first)?.cardId).toBe(cards?.[0]?.cardId);
+    expect(emulator.sessions.get(second)?.cardId).toBe(cards?.[0]?.cardId);
   });
 
   it.each([

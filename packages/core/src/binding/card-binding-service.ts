@@ -177,13 +177,7 @@ export class CardBindingService {
   async handleCallback(providerId: string, request: CallbackRequest): Promise<CallbackOutcome> {
     // The id usually comes from the callback route's path, so an unknown one is a bad request too.
     const provider = this.#providers.get(providerId);
-    if (!provider) {
-      const error = new CardBindingError(
-        'PROVIDER_NOT_FOUND',
-        `No card binding provider with id "${providerId}"`,
-      );
-      return { response: plainResponse(404, 'not found'), error };
-    }
+    if (!provider) return { response: plainResponse(404, 'not found'), error: providerNotFound(providerId) };
     if (!provider.handleCallback) {
       const error = new CardBindingError('CALLBACK_REJECTED', `Provider ${providerId} takes no callbacks`);
       return { response: plainResponse(404, 'not found'), error };
@@ -256,8 +250,7 @@ export class CardBindingService {
 
   #provider(id: string): CardBindingProvider {
     const provider = this.#providers.get(id);
-    if (!provider)
-      throw new CardBindingError('PROVIDER_NOT_FOUND', `No card binding provider with id "${id}"`);
+    if (!provider) throw providerNotFound(id);
     return provider;
   }
 
@@ -576,4 +569,8 @@ export class CardBindingService {
 
 function plainResponse(status: number, body: string): CallbackResponse {
   return { status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body };
+}
+
+function providerNotFound(id: string): CardBindingError {
+  return new CardBindingError('PROVIDER_NOT_FOUND', `No card binding provider with id "${id}"`);
 }

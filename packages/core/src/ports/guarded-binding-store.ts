@@ -16,8 +16,8 @@ export function guardBindingStore(store: BindingStore): BindingStore {
       } catch (error) {
         if (error instanceof CardBindingError) throw error;
         const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        // STORE_UNAVAILABLE is retryable by default (errors.ts).
         throw new CardBindingError('STORE_UNAVAILABLE', `The binding store failed (${name})`, {
-          retryable: true,
           cause: new Error(redactText(detail)),
         });
       }

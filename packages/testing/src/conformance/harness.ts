@@ -13,6 +13,7 @@ import {
 import { Container } from 'inversify';
 import { type CapturedFlow, captureFlow } from '../capture/capture-flow.js';
 import { type FaultProxy, startFaultProxy } from '../fault-proxy/start-fault-proxy.js';
+import type { FaultInput } from '../faults/fault.js';
 import { type CallbackReceiver, startCallbackReceiver } from './callback-receiver.js';
 import { conform } from './conformance-violation.js';
 import type {
@@ -61,6 +62,8 @@ export interface Harness<B extends ConformanceBackend> {
   /** The host learning the result the configured way (`finalise` or `checkOrder`). */
   complete(bindingId: string, service?: CardBindingService): Promise<Binding>;
   scenario(name: 'succeed' | 'decline' | 'abandon', binding: Binding): Promise<void>;
+  /** Arms `fault` on every configured fault route (`faultRoutes`, default `/`), from the `after`-th request on. */
+  armFault(fault: FaultInput, after?: number): void;
   close(): Promise<void>;
 }
 
@@ -153,17 +156,15 @@ export async function openHarness<B extends ConformanceBackend>(
           trigger,
         };
       },
-      start: async ({ idempotencyKey } = {}) => {
-        const binding = await shared.capture.track('binding after start', () =>
+      start: ({ idempotencyKey } = {}) =>
+        shared.capture.track('binding after start', () =>
           service.start({
             provider: options.providerId,
             customer,
             returnUrl: env.returnUrl,
             ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
           }),
-        );
-        return binding;
-      },
+        ),
       complete: (bindingId, via = service) => {
         const query = returnQueries.get(bindingId);
         return shared.capture.track(`binding after ${options.complete}`, () =>
@@ -195,6 +196,9 @@ export async function openHarness<B extends ConformanceBackend>(
         } else result = await options.scenarios.abandon?.(ctx);
         if (result?.returnQuery !== undefined) returnQueries.set(binding.id, result.returnQuery);
         await callbacks.settled();
+      },
+      armFault: (fault, after = 0) => {
+        for (const route of options.faultRoutes ?? ['/']) proxy.arm(route, fault, { after });
       },
       close: closeAll,
     };

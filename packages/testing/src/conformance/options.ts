@@ -75,6 +75,11 @@ export interface ScenarioContext<B extends ConformanceBackend> {
   readonly clock: ManualClock;
 }
 
+/** What a scenario may report: the return URL's query, for a provider whose host learns by `finalise`. */
+// `void` on purpose: most scenarios are plain async functions that return nothing.
+// eslint-disable-next-line @typescript-eslint/no-invalid-void-type
+export type ScenarioResult = void | { returnQuery?: Record<string, string> };
+
 /**
  * How to make the customer act at the provider, e.g. by following `binding.nextAction` to the
  * emulator's hosted page over real HTTP and submitting a test card, or by posting the form params to
@@ -83,11 +88,6 @@ export interface ScenarioContext<B extends ConformanceBackend> {
  * A redirect-style scenario may return the query the customer's browser came back with: the suite
  * then passes it to `finalise`, as a host's return route does.
  */
-/** What a scenario may report: the return URL's query, for a provider whose host learns by `finalise`. */
-// `void` on purpose: most scenarios are plain async functions that return nothing.
-// eslint-disable-next-line @typescript-eslint/no-invalid-void-type
-export type ScenarioResult = void | { returnQuery?: Record<string, string> };
-
 export interface ConformanceScenarios<B extends ConformanceBackend> {
   /** The customer binds a card successfully (e.g. with TEST_CARDS.success). */
   succeed(ctx: ScenarioContext<B>): Promise<ScenarioResult>;

@@ -258,12 +258,10 @@ export async function startPayOnlineEmulator(
       currency,
       status: 'Processing',
       code: '200',
-      createdAt: now,
       dateTime: now,
       maskedNumber: `${'*'.repeat(12)}${number.slice(-4)}`,
       holder: fields['CardHolderName'] ?? '',
       country: country.toUpperCase() || 'RU',
-      answerFormat: format,
       customFields: customFieldsOf(fields),
     });
     switch (behaviour.kind) {
@@ -386,12 +384,10 @@ export async function startPayOnlineEmulator(
       currency: fields['Currency'] ?? '',
       status: 'Pending',
       code: '200',
-      createdAt: now,
       dateTime: now,
       maskedNumber: original.maskedNumber,
       holder: original.holder,
       country: original.country,
-      answerFormat: format,
       customFields: {},
       rebillAnchor: original.rebillAnchor ?? newRebillAnchor(),
     });

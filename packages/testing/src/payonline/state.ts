@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { AnswerFormat } from './answers.js';
 
 /**
  * The emulator's books: transactions by id, each tied to the merchant's OrderId. `Processing` is the
@@ -27,13 +26,11 @@ export interface EmulatedTransaction {
   rebillAnchor?: string;
   /** When a `Processing` order closes; undefined while it never will. */
   closeAt?: Date;
-  readonly createdAt: Date;
   dateTime: Date;
   /** `************1111`, as PayOnline's callbacks show it. */
   readonly maskedNumber: string;
   readonly holder: string;
   readonly country: string;
-  readonly answerFormat: AnswerFormat;
   /** Fields the merchant added to Auth; PayOnline echoes them in callbacks. */
   readonly customFields: Readonly<Record<string, string>>;
   threeDs?: ThreeDsSession;

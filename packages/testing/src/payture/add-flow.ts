@@ -1,9 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import { passesLuhn } from '@cardbind/core';
 import { ADD_FORM_FIELDS, ADD_PAGE_HEADERS, renderAddPage, renderMessagePage } from './add-page.js';
-import { magicCardBehaviour, type MagicCardBehaviour, paymentSystemOf } from './magic-cards.js';
+import {
+  magicCardBehaviour,
+  type MagicCardBehaviour,
+  paymentSystemOf,
+  storedCardFlags,
+} from './magic-cards.js';
 import { type NotificationSender, transactionDate } from './notifications.js';
-import { type AddSession, addCardTo, type EmulatedCard, type PaytureState } from './state.js';
+import { type AddSession, addCardTo, type EmulatedCard, type NewCard, type PaytureState } from './state.js';
 
 export interface AddFlowContext {
   state: PaytureState;
@@ -163,18 +168,8 @@ function settleOrder(session: AddSession, state: 'Voided' | 'Rejected', ctx: Add
   if (order) order.state = state;
 }
 
-function toNewCard(card: TypedCard, behaviour: MagicCardBehaviour, now: Date) {
-  return {
-    pan: card.pan,
-    holder: card.holder,
-    expMonth: card.expMonth,
-    expYear: card.expYear,
-    paymentSystem: paymentSystemOf(card.pan),
-    status: behaviour.kind === 'needs-activation' ? ('NotActive' as const) : ('IsActive' as const),
-    noCvv: behaviour.kind === 'no-cvv',
-    expired: behaviour.kind === 'expired',
-    addedAt: now,
-  };
+function toNewCard(card: TypedCard, behaviour: MagicCardBehaviour, now: Date): NewCard {
+  return { ...card, paymentSystem: paymentSystemOf(card.pan), ...storedCardFlags(behaviour), addedAt: now };
 }
 
 /** Ends the session without a card: back to the merchant with `success=False`, CustomerAddFail sent. */

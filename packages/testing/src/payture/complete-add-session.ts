@@ -1,3 +1,4 @@
+import { readHtmlForm } from '../payonline/html.js';
 import { ADD_FORM_FIELDS } from './add-page.js';
 
 /** What the customer types on the Add page. */
@@ -17,43 +18,24 @@ export interface AddPageResult {
   body: string;
 }
 
-const FORM = /<form\b[^>]*\baction="([^"]*)"[^>]*>([\s\S]*?)<\/form>/i;
-const HIDDEN = /<input\b[^>]*\btype="hidden"[^>]*\bname="([^"]*)"[^>]*\bvalue="([^"]*)"[^>]*>/gi;
-
-function unescapeHtml(value: string): string {
-  return value
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
-
 /**
  * Does what a browser does on the hosted page, over real HTTP: GET the page, read its form, POST the
- * card with the form's hidden fields to the form's action, and report the answer without following it.
+ * card with the form's own fields to the form's action, and report the answer without following it.
  */
 export async function completeAddSession(pageUrl: string, card: CardEntry): Promise<AddPageResult> {
   const pageResponse = await fetch(pageUrl, { redirect: 'manual' });
   const html = await pageResponse.text();
-  const form = FORM.exec(html);
+  const form = readHtmlForm(html);
   if (pageResponse.status !== 200 || !form) {
-    return {
-      status: pageResponse.status,
-      body: html,
-      ...(pageResponse.headers.get('location')
-        ? { location: pageResponse.headers.get('location') ?? '' }
-        : {}),
-    };
+    const pageLocation = pageResponse.headers.get('location');
+    return { status: pageResponse.status, body: html, ...(pageLocation ? { location: pageLocation } : {}) };
   }
-  const fields = new URLSearchParams();
-  for (const [, name = '', value = ''] of (form[2] ?? '').matchAll(HIDDEN))
-    fields.set(unescapeHtml(name), unescapeHtml(value));
+  const fields = new URLSearchParams(form.fields);
   fields.set(ADD_FORM_FIELDS.cardNumber, card.number);
   fields.set(ADD_FORM_FIELDS.expiry, card.expiry ?? '12/30');
   fields.set(ADD_FORM_FIELDS.holder, card.holder ?? 'IVAN IVANOV');
   fields.set(ADD_FORM_FIELDS.cvv, card.cvv ?? '123');
-  const response = await fetch(new URL(unescapeHtml(form[1] ?? ''), pageUrl), {
+  const response = await fetch(new URL(form.action, pageUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: fields.toString(),

@@ -1,17 +1,8 @@
-import { magicCardBehaviour, paymentSystemOf } from './magic-cards.js';
+import { magicCardBehaviour, paymentSystemOf, storedCardFlags } from './magic-cards.js';
 import { addCardTo, type CardStatus, type EmulatedCard, type PaytureState } from './state.js';
 
-export interface EmulatedCardView {
-  cardId: string;
-  cardName: string;
-  holder: string;
-  expMonth: string;
-  expYear: string;
-  paymentSystem: string;
-  status: CardStatus;
-  noCvv: boolean;
-  expired: boolean;
-}
+/** A stored card as tests see it: everything but the PAN fingerprint and the time it was added. */
+export type EmulatedCardView = Omit<EmulatedCard, 'panFingerprint' | 'addedAt'>;
 
 export interface EmulatedCustomerView {
   login: string;
@@ -92,7 +83,7 @@ export function customerControls(state: PaytureState, now: () => Date): PaytureC
     },
     addCard(login, seed) {
       const pan = seed.number.replace(/\D/g, '');
-      const behaviour = magicCardBehaviour(pan);
+      const flags = storedCardFlags(magicCardBehaviour(pan));
       const [month = '12', year = '30'] = (seed.expiry ?? '12/30').split('/');
       const stored = addCardTo(
         customer(login),
@@ -102,9 +93,9 @@ export function customerControls(state: PaytureState, now: () => Date): PaytureC
           expMonth: month.padStart(2, '0'),
           expYear: `20${year.slice(-2)}`,
           paymentSystem: paymentSystemOf(pan),
-          status: seed.status ?? (behaviour.kind === 'needs-activation' ? 'NotActive' : 'IsActive'),
-          noCvv: seed.noCvv ?? behaviour.kind === 'no-cvv',
-          expired: seed.expired ?? behaviour.kind === 'expired',
+          status: seed.status ?? flags.status,
+          noCvv: seed.noCvv ?? flags.noCvv,
+          expired: seed.expired ?? flags.expired,
           addedAt: now(),
         },
         () => state.newCardId(),

@@ -1,4 +1,5 @@
 import { TEST_CARDS } from '../cards/test-cards.js';
+import type { EmulatedCard } from './state.js';
 
 /**
  * Test cards the emulated Add page reacts to. Any other number that passes Luhn is stored as a working
@@ -85,6 +86,17 @@ export function magicCardBehaviour(pan: string): MagicCardBehaviour {
     if (card.number === pan) return card.behaviour;
   }
   return { kind: 'success' };
+}
+
+/** The flags a stored card gets from its magic behaviour. */
+export function storedCardFlags(
+  behaviour: MagicCardBehaviour,
+): Pick<EmulatedCard, 'status' | 'noCvv' | 'expired'> {
+  return {
+    status: behaviour.kind === 'needs-activation' ? 'NotActive' : 'IsActive',
+    noCvv: behaviour.kind === 'no-cvv',
+    expired: behaviour.kind === 'expired',
+  };
 }
 
 /** The payment system Payture would report for a PAN. */

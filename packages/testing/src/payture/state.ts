@@ -31,13 +31,10 @@ export type SessionState = 'open' | 'completed' | 'failed';
 export interface AddSession {
   sessionId: string;
   login: string;
-  ip: string;
   url?: string;
   orderId?: string;
   amount?: number;
-  templateTag?: string;
   language?: string;
-  createdAt: Date;
   expiresAt: Date;
   attemptsAllowed: number;
   attemptsUsed: number;
@@ -50,7 +47,6 @@ export type OrderState = 'New' | 'Authorized' | 'Voided' | 'Rejected';
 
 export interface EmulatedOrder {
   orderId: string;
-  sessionId: string;
   amount: number;
   state: OrderState;
 }
@@ -77,16 +73,9 @@ export class PaytureState {
   }
 }
 
-export interface NewCard {
+/** A card as typed on the page or seeded: the number itself, which the stored card never keeps. */
+export interface NewCard extends Omit<EmulatedCard, 'cardId' | 'cardName' | 'panFingerprint'> {
   pan: string;
-  holder: string;
-  expMonth: string;
-  expYear: string;
-  paymentSystem: string;
-  status: CardStatus;
-  noCvv: boolean;
-  expired: boolean;
-  addedAt: Date;
 }
 
 /**
@@ -97,18 +86,12 @@ export function addCardTo(customer: EmulatedCustomer, card: NewCard, newCardId: 
   const fingerprint = panFingerprint(card.pan);
   const existing = customer.cards.find((item) => item.panFingerprint === fingerprint);
   if (existing) return existing;
+  const { pan, ...rest } = card;
   const stored: EmulatedCard = {
+    ...rest,
     cardId: newCardId(),
-    cardName: `${card.pan.slice(0, 6)}${'x'.repeat(Math.max(0, card.pan.length - 10))}${card.pan.slice(-4)}`,
+    cardName: `${pan.slice(0, 6)}${'x'.repeat(Math.max(0, pan.length - 10))}${pan.slice(-4)}`,
     panFingerprint: fingerprint,
-    holder: card.holder,
-    expMonth: card.expMonth,
-    expYear: card.expYear,
-    paymentSystem: card.paymentSystem,
-    status: card.status,
-    noCvv: card.noCvv,
-    expired: card.expired,
-    addedAt: card.addedAt,
   };
   customer.cards.push(stored);
   return stored;

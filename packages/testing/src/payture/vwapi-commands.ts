@@ -131,8 +131,7 @@ const HANDLERS: Readonly<Record<VwapiCommand, Handler>> = {
   Init(data, ctx) {
     if ((data['SessionType'] ?? '').toLowerCase() !== 'add') throw new Refusal('WRONG_PARAMS');
     const customer = authenticate(data, ctx);
-    const ip = data['IP'];
-    if (!ip) throw new Refusal('WRONG_PARAMS');
+    if (!data['IP']) throw new Refusal('WRONG_PARAMS');
     const rawAmount = data['Amount'];
     if (rawAmount !== undefined && !/^[1-9]\d{0,11}$/.test(rawAmount)) throw new Refusal('AMOUNT_ERROR');
     const amount = rawAmount === undefined ? undefined : Number(rawAmount);
@@ -144,8 +143,6 @@ const HANDLERS: Readonly<Record<VwapiCommand, Handler>> = {
     ctx.state.sessions.set(sessionId, {
       sessionId,
       login: customer.login,
-      ip,
-      createdAt: now,
       expiresAt: new Date(now.getTime() + ctx.settings.sessionLifetimeMinutes * 60_000),
       attemptsAllowed: ctx.settings.attemptsCount,
       attemptsUsed: 0,
@@ -153,11 +150,10 @@ const HANDLERS: Readonly<Record<VwapiCommand, Handler>> = {
       ...(data['Url'] ? { url: data['Url'] } : {}),
       ...(orderId === undefined ? {} : { orderId }),
       ...(amount === undefined ? {} : { amount }),
-      ...(data['TemplateTag'] ? { templateTag: data['TemplateTag'] } : {}),
       ...(data['Language'] ? { language: data['Language'] } : {}),
     });
     if (orderId !== undefined) {
-      ctx.state.orders.set(orderId, { orderId, sessionId, amount: amount ?? 0, state: 'New' });
+      ctx.state.orders.set(orderId, { orderId, amount: amount ?? 0, state: 'New' });
     }
     return successXml('Init', {
       OrderId: orderId,

@@ -44,10 +44,9 @@ async function underFault<B extends ConformanceBackend, T>(
   after: number,
   { what, call, afterError }: FaultedCall<T>,
 ): Promise<{ returned: true; value: T } | { returned: false }> {
-  const routes = h.options.faultRoutes ?? ['/'];
   const guardMs = h.options.guardMs ?? DEFAULT_GUARD_MS;
   const seenBefore = h.proxy.requests.length;
-  for (const route of routes) h.proxy.arm(route, fault, { after });
+  h.armFault(fault, after);
   let settled;
   try {
     settled = await settleWithin(call(), guardMs);
@@ -139,7 +138,7 @@ export async function faultsCase<B extends ConformanceBackend>(
     const refused: CallbackRequest[] = [];
     if (!completed && held.length > 0) {
       const seenBefore = h.proxy.requests.length;
-      for (const route of options.faultRoutes ?? ['/']) h.proxy.arm(route, fiveHundred);
+      h.armFault(fiveHundred);
       const outcomes = await h.callbacks.releaseHeld().finally(() => h.proxy.clear());
       const faulted = h.proxy.requests.slice(seenBefore).some((request) => request.fault !== undefined);
       for (const [index, outcome] of outcomes.entries()) {

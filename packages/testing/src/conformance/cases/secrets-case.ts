@@ -1,5 +1,5 @@
 import { testCardSecrets } from '../../cards/test-cards.js';
-import { findSecrets, type NamedSecret } from '../../capture/expect-no-secrets.js';
+import { findSecrets, type NamedSecret, SecretLeakError } from '../../capture/expect-no-secrets.js';
 import { conform } from '../conformance-violation.js';
 import { withHarness } from '../harness.js';
 import type { ConformanceBackend, ConformanceOptions } from '../options.js';
@@ -33,7 +33,7 @@ export async function secretsCase<B extends ConformanceBackend>(
     // The faults whose answers carry text (an HTML error page, garbage) into transcripts and errors.
     const faults = CONFORMANCE_FAULTS.filter((f) => f.fault.kind === 'garbage' || f.label.includes('503'));
     for (const { label, fault } of faults) {
-      for (const route of options.faultRoutes ?? ['/']) h.proxy.arm(route, fault);
+      h.armFault(fault);
       await h.start().catch(record(`error from start under ${label}`));
       await h.complete(failing.id).catch(record(`error from ${options.complete} under ${label}`));
       h.proxy.clear();
@@ -46,11 +46,6 @@ export async function secretsCase<B extends ConformanceBackend>(
     );
     const secrets: NamedSecret[] = [...options.secrets, ...testCardSecrets()];
     const sightings = findSecrets(h.capture, secrets);
-    conform('secrets', sightings.length === 0, () =>
-      [
-        `${sightings.length} secret sighting(s):`,
-        ...sightings.map((s) => `  - ${s.secret} appeared ${s.encoding} in ${s.where}: …${s.context}…`),
-      ].join('\n'),
-    );
+    conform('secrets', sightings.length === 0, () => new SecretLeakError(sightings).message);
   });
 }
