@@ -42,13 +42,16 @@ export {
   CardBindingService,
   StartBindingInput,
   type CustomerScope,
+  type RequestScope,
   type WaitOptions,
   type CallbackOutcome,
 } from './binding/card-binding-service.js';
 export { CardBindingServiceOptions } from './binding/service-options.js';
 export { PollPolicy, DEFAULT_POLL_POLICY, pollDelay, type PollPolicyInput } from './client/poll-policy.js';
-export type { BindingStore, UpdateResult, CreateResult } from './ports/binding-store.js';
-export { InMemoryBindingStore } from './ports/memory-binding-store.js';
+export type { BindingStore, UpdateResult, CreateResult, UpdateWrites } from './ports/binding-store.js';
+export { InMemoryBindingStore, type InMemoryBindingStoreOptions } from './ports/memory-binding-store.js';
+export { AuditEntry, TransitionTrigger } from './audit/audit-entry.js';
+export { RequestInfo } from './audit/request-info.js';
 export { type Clock, systemClock, ManualClock } from './ports/clock.js';
 export { type IdGenerator, randomIdGenerator, SequentialIdGenerator } from './ports/id-generator.js';
 export { type Logger, silentLogger, redactingLogger } from './ports/logger.js';

@@ -36,6 +36,7 @@ const CardBindingModuleOptions = z.object({
         'create',
         'get',
         'update',
+        'listAudit',
         'findByIdempotencyKey',
         'findByLookupKey',
         'listCards',

@@ -20,6 +20,8 @@ import type { IdGenerator } from '../ports/id-generator.js';
 import type { CardBindingListener } from '../ports/listener.js';
 import type { Logger } from '../ports/logger.js';
 import { toCardBindingError } from '../to-card-binding-error.js';
+import type { AuditEntry, TransitionTrigger } from '../audit/audit-entry.js';
+import { RequestInfo } from '../audit/request-info.js';
 import {
   BINDING_STORE,
   CARD_BINDING_LISTENER,
@@ -43,9 +45,22 @@ export const StartBindingInput = z.object({
 });
 export type StartBindingInput = z.input<typeof StartBindingInput>;
 
-/** Restricts a call to one customer's bindings: another customer's binding answers as missing. */
-export interface CustomerScope {
+/**
+ * Restricts a call to one customer's bindings (another customer's binding answers as missing), and
+ * carries the host's request id and source address into the transition's log line and audit row.
+ */
+export interface CustomerScope extends RequestScope {
   customerId?: string;
+}
+
+export interface RequestScope {
+  requestInfo?: RequestInfo;
+}
+
+/** What caused a transition, as its audit row and log line record it. */
+interface TransitionCause {
+  trigger: TransitionTrigger;
+  requestInfo: RequestInfo;
 }
 
 export interface WaitOptions extends CustomerScope {
@@ -110,16 +125,17 @@ export class CardBindingService {
     return [...this.#providers.keys()];
   }
 
-  async start(input: StartBindingInput): Promise<Binding> {
+  async start(input: StartBindingInput, scope: RequestScope = {}): Promise<Binding> {
     const request = parseConfig(StartBindingInput, input, 'start');
+    const cause: TransitionCause = { trigger: 'start', requestInfo: requestInfoOf(scope) };
     const provider = this.#provider(request.provider);
     const { idempotencyKey } = request;
-    if (idempotencyKey === undefined) return this.#startFresh(provider, request);
+    if (idempotencyKey === undefined) return this.#startFresh(provider, request, cause);
     const key = `start\u0000${request.customer.id}\u0000${idempotencyKey}`;
     const binding = await this.#singleFlight(key, async () => {
       const existing = await this.store.findByIdempotencyKey(request.customer.id, idempotencyKey);
       if (existing) return toBinding(existing);
-      return this.#startFresh(provider, request);
+      return this.#startFresh(provider, request, cause);
     });
     // A concurrent call with the same key may have joined a flight started for another provider.
     return this.#replay(binding, request.provider);
@@ -152,11 +168,12 @@ export class CardBindingService {
     const timeoutMs = limits.timeoutMs ?? this.options.completionTimeoutMs;
     const startedAt = this.clock.now().getTime();
     const deadline = startedAt + timeoutMs;
+    const requestInfo = requestInfoOf(options);
     let binding = await this.get(bindingId, options);
     let previousDelay = 0;
     for (let attempt = 0; !isTerminal(binding.status); attempt++) {
       const now = this.clock.now().getTime();
-      if (now >= deadline) return this.#expireAtDeadline(bindingId);
+      if (now >= deadline) return this.#expireAtDeadline(bindingId, requestInfo);
       const delay = Math.min(pollDelay(policy, attempt, now - startedAt, previousDelay), deadline - now);
       previousDelay = delay;
       await this.clock.sleep(delay, options.signal);
@@ -174,49 +191,80 @@ export class CardBindingService {
   }
 
   /** A 3-DS term_url page or a provider notification. Never throws for a bad request: it answers it. */
-  async handleCallback(providerId: string, request: CallbackRequest): Promise<CallbackOutcome> {
+  async handleCallback(
+    providerId: string,
+    request: CallbackRequest,
+    scope: RequestScope = {},
+  ): Promise<CallbackOutcome> {
+    const requestInfo = requestInfoOf(scope);
+    // What the provider looked up while handling the callback, so a rejection can name the order.
+    let lookupKey: string | undefined;
+    let bindingId: string | undefined;
+    const reject = (error: CardBindingError, response: CallbackResponse): CallbackOutcome => {
+      this.logger.warn(
+        {
+          event: 'callback.rejected',
+          provider: providerId,
+          code: error.code,
+          providerCode: error.providerCode,
+          lookupKey,
+          bindingId,
+          ...requestInfo,
+        },
+        'callback not accepted',
+      );
+      return { response, error };
+    };
     // The id usually comes from the callback route's path, so an unknown one is a bad request too.
     const provider = this.#providers.get(providerId);
-    if (!provider) return { response: plainResponse(404, 'not found'), error: providerNotFound(providerId) };
+    if (!provider) return reject(providerNotFound(providerId), plainResponse(404, 'not found'));
     if (!provider.handleCallback) {
       const error = new CardBindingError('CALLBACK_REJECTED', `Provider ${providerId} takes no callbacks`);
-      return { response: plainResponse(404, 'not found'), error };
+      return reject(error, plainResponse(404, 'not found'));
     }
     const parsed = CallbackRequest.safeParse(request);
     if (!parsed.success) {
       const error = new CardBindingError('CALLBACK_REJECTED', 'The callback request is malformed');
-      return { response: plainResponse(400, 'bad request'), error };
+      return reject(error, plainResponse(400, 'bad request'));
     }
     try {
       const result = await provider.handleCallback({
         request: parsed.data,
         now: this.clock.now(),
-        findBinding: async (lookupKey) => {
-          const record = await this.store.findByLookupKey(providerId, lookupKey);
+        findBinding: async (key) => {
+          lookupKey = key;
+          const record = await this.store.findByLookupKey(providerId, key);
+          if (record) bindingId = record.id;
           return record ? this.#context(record, 'callback') : undefined;
         },
       });
       if (!result.update) return { response: result.response };
+      bindingId = result.update.bindingId;
       const record = await this.store.get(result.update.bindingId);
       if (!record || record.provider !== providerId) {
         throw new CardBindingError('CALLBACK_REJECTED', 'The callback names no binding of this provider');
       }
       const outcome = this.#validateOutcome(provider, result.update.outcome);
-      const binding = await this.#apply(provider, record, outcome, false);
+      const binding = await this.#apply(provider, record, outcome, false, {
+        trigger: 'callback',
+        requestInfo,
+      });
       return { response: result.response, binding };
     } catch (thrown) {
       const error = toCardBindingError(thrown, `Provider ${providerId} failed to handle a callback`);
-      this.logger.warn(
-        { provider: providerId, code: error.code, providerCode: error.providerCode },
-        'callback not accepted',
-      );
       const status = error.code === 'CALLBACK_REJECTED' ? 400 : 503;
-      return { response: plainResponse(status, status === 400 ? 'rejected' : 'try again later'), error };
+      return reject(error, plainResponse(status, status === 400 ? 'rejected' : 'try again later'));
     }
   }
 
   async get(bindingId: string, scope: CustomerScope = {}): Promise<Binding> {
     return toBinding(await this.#load(bindingId, scope));
+  }
+
+  /** The binding's transitions, oldest first, as the store's audit rows recorded them. */
+  async history(bindingId: string, scope: CustomerScope = {}): Promise<AuditEntry[]> {
+    await this.#load(bindingId, scope);
+    return this.store.listAudit(bindingId);
   }
 
   async listCards(customerId: string): Promise<CardView[]> {
@@ -276,6 +324,7 @@ export class CardBindingService {
   async #startFresh(
     provider: CardBindingProvider,
     request: z.output<typeof StartBindingInput>,
+    cause: TransitionCause,
   ): Promise<Binding> {
     const id = this.ids.bindingId();
     const now = this.clock.now();
@@ -326,7 +375,7 @@ export class CardBindingService {
       ...(request.idempotencyKey === undefined ? {} : { idempotencyKey: request.idempotencyKey }),
       ...(request.returnUrl === undefined ? {} : { returnUrl: request.returnUrl }),
     };
-    const created = await this.store.create(record);
+    const created = await this.store.create(record, auditEntry(null, record, cause));
     if (!created.created) {
       // Another process started the same idempotent binding first; ours is discarded.
       this.logger.warn(
@@ -335,10 +384,10 @@ export class CardBindingService {
       );
       return this.#replay(toBinding(created.record), provider.id);
     }
-    await this.#notify(null, created.record);
+    await this.#notify(null, created.record, cause);
     // A pending outcome is fully recorded by the insert (status, ref); re-applying it would only write
     // a processing → processing audit event.
-    if (outcome.status === 'succeeded') return this.#apply(provider, created.record, outcome, false);
+    if (outcome.status === 'succeeded') return this.#apply(provider, created.record, outcome, false, cause);
     return toBinding(created.record);
   }
 
@@ -348,6 +397,7 @@ export class CardBindingService {
     trigger: ProviderTrigger,
     query?: Record<string, string>,
   ): Promise<Binding> {
+    const cause: TransitionCause = { trigger, requestInfo: requestInfoOf(scope) };
     const record = await this.#load(bindingId, scope);
     if (isTerminal(record.status)) return toBinding(record);
     return this.#singleFlight(`${trigger}\u0000${bindingId}`, async () => {
@@ -358,7 +408,9 @@ export class CardBindingService {
         trigger === 'return'
           ? (provider.finalise ?? provider.checkOrder)
           : (provider.checkOrder ?? provider.finalise);
-      if (!ask) return this.#applyPlan(fresh, (current) => planExpiry(current, this.clock.now()), provider);
+      if (!ask) {
+        return this.#applyPlan(fresh, (current) => planExpiry(current, this.clock.now()), provider, cause);
+      }
       let outcome: ProviderOutcome;
       try {
         outcome = this.#validateOutcome(
@@ -375,6 +427,7 @@ export class CardBindingService {
           fresh,
           (current) => planExpiry(current, this.clock.now()),
           provider,
+          cause,
         );
         if (isTerminal(expired.status)) return expired;
         throw failure;
@@ -382,7 +435,7 @@ export class CardBindingService {
       // The provider call took time: plan against the record as it is now, so an answer that changes
       // nothing never hands back a state another caller (a callback, another process) moved past.
       const current = (await this.store.get(bindingId)) ?? fresh;
-      return this.#apply(provider, current, outcome, trigger === 'return');
+      return this.#apply(provider, current, outcome, trigger === 'return', cause);
     });
   }
 
@@ -418,11 +471,13 @@ export class CardBindingService {
     record: BindingRecord,
     outcome: ProviderOutcome,
     customerReturned: boolean,
+    cause: TransitionCause,
   ): Promise<Binding> {
     return this.#applyPlan(
       record,
       (current) => planTransition({ record: current, outcome, now: this.clock.now(), customerReturned }),
       provider,
+      cause,
     );
   }
 
@@ -434,6 +489,7 @@ export class CardBindingService {
     initial: BindingRecord,
     plan: (record: BindingRecord) => PlannedTransition,
     provider: CardBindingProvider,
+    cause: TransitionCause,
   ): Promise<Binding> {
     let record = initial;
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
@@ -454,9 +510,18 @@ export class CardBindingService {
             }
           : undefined;
       const patch = card ? { ...planned.patch, card: toCardView(card) } : planned.patch;
-      const result = await this.store.update(record.id, record.version, patch, card);
+      // A binding that runs out of time expires because of its deadline, whoever happened to notice.
+      const recorded: TransitionCause =
+        patch.status === 'expired' && cause.trigger !== 'sweep' ? { ...cause, trigger: 'deadline' } : cause;
+      const audit = auditEntry(record.status, { ...record, ...patch, version: record.version + 1 }, recorded);
+      const result = await this.store.update(
+        record.id,
+        record.version,
+        patch,
+        card ? { card, audit } : { audit },
+      );
       if (result.ok) {
-        await this.#notify(record.status, result.record);
+        await this.#notify(record.status, result.record, recorded);
         const { card: savedCard } = result;
         if (savedCard && provider.afterSuccess) {
           this.#inBackground(provider, result.record, 'after_success', (ctx) =>
@@ -478,7 +543,7 @@ export class CardBindingService {
     });
   }
 
-  async #expireAtDeadline(bindingId: string): Promise<Binding> {
+  async #expireAtDeadline(bindingId: string, requestInfo: RequestInfo): Promise<Binding> {
     const record = await this.#load(bindingId, {});
     const provider = this.#provider(record.provider);
     const deadline = this.clock.now();
@@ -487,6 +552,7 @@ export class CardBindingService {
       record,
       (current) => planExpiry({ ...current, expiresAt: deadline }, deadline),
       provider,
+      { trigger: 'deadline', requestInfo },
     );
   }
 
@@ -520,7 +586,7 @@ export class CardBindingService {
     void task.finally(() => this.#background.delete(task));
   }
 
-  async #notify(from: BindingStatus | null, record: BindingRecord): Promise<void> {
+  async #notify(from: BindingStatus | null, record: BindingRecord, cause: TransitionCause): Promise<void> {
     const binding = toBinding(record);
     this.logger.info(
       {
@@ -531,6 +597,8 @@ export class CardBindingService {
         from,
         to: record.status,
         version: record.version,
+        trigger: cause.trigger,
+        ...cause.requestInfo,
         ...(record.failure
           ? { failureCode: record.failure.code, providerCode: record.failure.providerCode }
           : {}),
@@ -573,4 +641,26 @@ function plainResponse(status: number, body: string): CallbackResponse {
 
 function providerNotFound(id: string): CardBindingError {
   return new CardBindingError('PROVIDER_NOT_FOUND', `No card binding provider with id "${id}"`);
+}
+
+function requestInfoOf(scope: RequestScope): RequestInfo {
+  return scope.requestInfo === undefined ? {} : parseConfig(RequestInfo, scope.requestInfo, 'requestInfo');
+}
+
+function auditEntry(from: BindingStatus | null, record: BindingRecord, cause: TransitionCause): AuditEntry {
+  return {
+    bindingId: record.id,
+    version: record.version,
+    from,
+    to: record.status,
+    trigger: cause.trigger,
+    at: record.updatedAt,
+    ...cause.requestInfo,
+    ...(record.failure
+      ? {
+          failureCode: record.failure.code,
+          ...(record.failure.providerCode === undefined ? {} : { providerCode: record.failure.providerCode }),
+        }
+      : {}),
+  };
 }

@@ -24,6 +24,9 @@ export const systemClock: Clock = {
         signal?.removeEventListener('abort', onAbort);
         resolve();
       }, ms);
+      // A poll loop's wait (up to waitForCompletion's 5 minutes) must not keep a host process alive
+      // after it closed its server: whatever still needs the process holds a handle of its own.
+      timer.unref();
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };

@@ -23,13 +23,14 @@ export function guardBindingStore(store: BindingStore): BindingStore {
       }
     };
   return {
-    create: guard('create', (record) => store.create(record)),
+    create: guard('create', (record, audit) => store.create(record, audit)),
     get: guard('get', (id) => store.get(id)),
     findByIdempotencyKey: guard('findByIdempotencyKey', (customerId, key) =>
       store.findByIdempotencyKey(customerId, key),
     ),
     findByLookupKey: guard('findByLookupKey', (provider, key) => store.findByLookupKey(provider, key)),
-    update: guard('update', (id, version, patch, card) => store.update(id, version, patch, card)),
+    update: guard('update', (id, version, patch, writes) => store.update(id, version, patch, writes)),
+    listAudit: guard('listAudit', (bindingId) => store.listAudit(bindingId)),
     listCards: guard('listCards', (customerId) => store.listCards(customerId)),
     getCard: guard('getCard', (cardId) => store.getCard(cardId)),
     removeCard: guard('removeCard', (cardId) => store.removeCard(cardId)),

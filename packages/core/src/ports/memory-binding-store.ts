@@ -1,24 +1,62 @@
+import { z } from 'zod';
 import { type SavedCard, toCardView } from '../card.js';
+import type { AuditEntry } from '../audit/audit-entry.js';
 import type { BindingRecord } from '../binding/binding.js';
+import { isTerminal, type BindingPatch } from '../binding/state.js';
+import { parseConfig } from '../config.js';
 import { CardBindingError } from '../errors.js';
-import type { BindingPatch } from '../binding/state.js';
-import type { BindingStore, CreateResult, UpdateResult } from './binding-store.js';
+import type { BindingStore, CreateResult, UpdateResult, UpdateWrites } from './binding-store.js';
+import { type Clock, systemClock } from './clock.js';
+
+const InMemoryBindingStoreOptions = z.object({
+  /**
+   * How long a finished binding (and its audit rows) is kept. Past it the binding is dropped, so a
+   * long-running development process does not grow without bound; saved cards are kept.
+   */
+  retentionMs: z
+    .number()
+    .int()
+    .positive()
+    .default(24 * 60 * 60_000),
+  clock: z
+    .custom<Clock>(
+      (value) =>
+        typeof value === 'object' && value !== null && typeof Reflect.get(value, 'now') === 'function',
+      'must implement Clock',
+    )
+    .default(systemClock),
+});
+export type InMemoryBindingStoreOptions = z.input<typeof InMemoryBindingStoreOptions>;
+
+/** Purging on every create would make each create scan every binding; once a minute is enough. */
+const PURGE_INTERVAL_MS = 60_000;
 
 /**
- * The default store. Single-process only: its compare-and-set holds within one Node process, and
- * everything is lost on restart. Production hosts bind their own BindingStore on a database.
+ * For unit tests and a quick start in development only: one process, nothing survives a restart, and
+ * its compare-and-set holds only within this process. Deploy with `@cardbind/store-postgres`.
  *
  * Every method is synchronous inside, so each call is atomic with respect to the event loop. Records
  * go in and come out as copies, as with a database: a caller mutating what it got changes nothing here.
  */
 export class InMemoryBindingStore implements BindingStore {
   readonly #bindings = new Map<string, BindingRecord>();
+  readonly #audit = new Map<string, AuditEntry[]>();
   readonly #byIdempotencyKey = new Map<string, string>();
   readonly #byLookupKey = new Map<string, string>();
   readonly #cards = new Map<string, SavedCard>();
   readonly #cardByToken = new Map<string, string>();
+  readonly #retentionMs: number;
+  readonly #clock: Clock;
+  #lastPurge = 0;
 
-  async create(record: BindingRecord): Promise<CreateResult> {
+  constructor(options: InMemoryBindingStoreOptions = {}) {
+    const parsed = parseConfig(InMemoryBindingStoreOptions, options, 'InMemoryBindingStore');
+    this.#retentionMs = parsed.retentionMs;
+    this.#clock = parsed.clock;
+  }
+
+  async create(record: BindingRecord, audit: AuditEntry): Promise<CreateResult> {
+    this.#purgeWhenDue();
     const idempotencyKey =
       record.idempotencyKey === undefined
         ? undefined
@@ -35,6 +73,7 @@ export class InMemoryBindingStore implements BindingStore {
     }
     if (idempotencyKey !== undefined) this.#byIdempotencyKey.set(idempotencyKey, record.id);
     this.#bindings.set(record.id, structuredClone(record));
+    this.#audit.set(record.id, [structuredClone(audit)]);
     for (const lookupKey of record.lookupKeys)
       this.#byLookupKey.set(lookupIndexKey(record.provider, lookupKey), record.id);
     return { created: true, record: structuredClone(record) };
@@ -58,18 +97,19 @@ export class InMemoryBindingStore implements BindingStore {
     id: string,
     expectedVersion: number,
     patch: BindingPatch,
-    card?: SavedCard,
+    writes: UpdateWrites,
   ): Promise<UpdateResult> {
     const current = this.#bindings.get(id);
     if (!current || current.version !== expectedVersion) return { ok: false, current: copy(current) };
+    const { card } = writes;
     let savedCard: SavedCard | undefined;
     if (card) {
-      const tokenKey = `${card.provider}\u0000${card.customerId}\u0000${card.token}`;
+      const tokenKey = tokenIndexKey(card);
       const existingId = this.#cardByToken.get(tokenKey);
       savedCard = existingId === undefined ? undefined : this.#cards.get(existingId);
       if (!savedCard) {
-        savedCard = card;
-        this.#cards.set(card.id, card);
+        savedCard = structuredClone(card);
+        this.#cards.set(card.id, savedCard);
         this.#cardByToken.set(tokenKey, card.id);
       }
     }
@@ -80,8 +120,17 @@ export class InMemoryBindingStore implements BindingStore {
       version: current.version + 1,
     });
     this.#bindings.set(id, record);
+    const history = this.#audit.get(id) ?? [];
+    history.push(structuredClone({ ...writes.audit, version: record.version }));
+    this.#audit.set(id, history);
     const stored = structuredClone(record);
-    return savedCard ? { ok: true, record: stored, card: { ...savedCard } } : { ok: true, record: stored };
+    return savedCard
+      ? { ok: true, record: stored, card: structuredClone(savedCard) }
+      : { ok: true, record: stored };
+  }
+
+  async listAudit(bindingId: string): Promise<AuditEntry[]> {
+    return structuredClone(this.#audit.get(bindingId) ?? []);
   }
 
   async listCards(customerId: string): Promise<SavedCard[]> {
@@ -98,13 +147,39 @@ export class InMemoryBindingStore implements BindingStore {
     const card = this.#cards.get(cardId);
     if (!card) return false;
     this.#cards.delete(cardId);
-    this.#cardByToken.delete(`${card.provider}\u0000${card.customerId}\u0000${card.token}`);
+    this.#cardByToken.delete(tokenIndexKey(card));
     return true;
+  }
+
+  /** Drops finished bindings last changed before `olderThan`, with their audit rows and index keys. */
+  purgeTerminalBindings(olderThan: Date): number {
+    let purged = 0;
+    for (const [id, record] of this.#bindings) {
+      if (!isTerminal(record.status) || record.updatedAt.getTime() >= olderThan.getTime()) continue;
+      this.#bindings.delete(id);
+      this.#audit.delete(id);
+      if (record.idempotencyKey !== undefined) {
+        this.#byIdempotencyKey.delete(idempotencyIndexKey(record.customer.id, record.idempotencyKey));
+      }
+      for (const lookupKey of record.lookupKeys) {
+        const key = lookupIndexKey(record.provider, lookupKey);
+        if (this.#byLookupKey.get(key) === id) this.#byLookupKey.delete(key);
+      }
+      purged++;
+    }
+    return purged;
   }
 
   /** How many bindings are held; for benchmarks and diagnostics. */
   get size(): number {
     return this.#bindings.size;
+  }
+
+  #purgeWhenDue(): void {
+    const now = this.#clock.now().getTime();
+    if (now - this.#lastPurge < PURGE_INTERVAL_MS) return;
+    this.#lastPurge = now;
+    this.purgeTerminalBindings(new Date(now - this.#retentionMs));
   }
 }
 
@@ -114,6 +189,10 @@ function idempotencyIndexKey(customerId: string, key: string): string {
 
 function lookupIndexKey(provider: string, key: string): string {
   return `${provider}\u0000${key}`;
+}
+
+function tokenIndexKey(card: SavedCard): string {
+  return `${card.provider}\u0000${card.customerId}\u0000${card.token}`;
 }
 
 function copy<T>(value: T | undefined): T | undefined {
