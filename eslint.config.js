@@ -22,4 +22,11 @@ export default tseslint.config(
     files: ['examples/**', 'bench/**', '.ci/**', '**/scripts/**'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // Child-process fixtures run as plain Node ESM against the built packages.
+    files: ['**/*.mjs'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+    },
+  },
 );
