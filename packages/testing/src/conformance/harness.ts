@@ -1,5 +1,6 @@
 import {
   type Binding,
+  type BindingStore,
   CARD_BINDING_PROVIDER,
   cardBindingModule,
   type CardBindingProvider,
@@ -46,7 +47,7 @@ export interface Harness<B extends ConformanceBackend> {
   readonly backend: B;
   readonly proxy: FaultProxy;
   readonly callbacks: CallbackReceiver;
-  readonly store: InMemoryBindingStore;
+  readonly store: BindingStore;
   readonly clock: ManualClock;
   readonly capture: CapturedFlow;
   readonly customer: Customer;
@@ -70,7 +71,7 @@ export interface Harness<B extends ConformanceBackend> {
 function containerFor<B extends ConformanceBackend>(
   options: ConformanceOptions<B>,
   env: ConformanceEnv<B>,
-  shared: { store: InMemoryBindingStore; clock: ManualClock; capture: CapturedFlow },
+  shared: { store: BindingStore; clock: ManualClock; capture: CapturedFlow },
 ): Container {
   const container = new Container();
   container.load(
@@ -106,8 +107,12 @@ export async function openHarness<B extends ConformanceBackend>(
     };
     // The query each binding's customer came back with, handed to `finalise` like a return route does.
     const returnQueries = new Map<string, Record<string, string>>();
+    const opened = options.createStore
+      ? await options.createStore()
+      : { store: new InMemoryBindingStore(), close: async () => undefined };
+    closers.push(() => opened.close());
     const shared = {
-      store: new InMemoryBindingStore(),
+      store: opened.store,
       clock,
       capture: captureFlow(),
     };

@@ -11,6 +11,7 @@ export {
   type BackendStartContext,
   type ConformanceEnv,
   type ConformanceOptions,
+  type ConformanceStore,
   type ConformanceScenarios,
   type ScenarioContext,
   type ScenarioResult,

@@ -1,5 +1,6 @@
 import type {
   Binding,
+  BindingStore,
   CardBindingErrorCode,
   CardBindingService,
   Customer,
@@ -141,4 +142,15 @@ export interface ConformanceOptions<B extends ConformanceBackend> {
   readonly guardMs?: number;
   /** Phase timeouts suggested to the provider through `env.httpTimeouts`. */
   readonly httpTimeouts?: Partial<HttpTimeouts>;
+  /**
+   * A fresh store for one case (both containers of the race share it). Default: an InMemoryBindingStore.
+   * Run the suite on a database store to prove the provider's flows through it too.
+   */
+  createStore?(): Promise<ConformanceStore>;
+}
+
+/** A store the suite opened for one case and closes after it. */
+export interface ConformanceStore {
+  readonly store: BindingStore;
+  close(): Promise<void>;
 }
