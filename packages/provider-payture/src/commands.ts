@@ -105,7 +105,7 @@ export class PaytureClient {
     throw paytureError(answer.errCode, 'Register');
   }
 
-  /** Check → Register when not found: the seed's way of making sure the customer exists. */
+  /** Check → Register when not found: Behind-API's way of making sure the customer exists. */
   async ensureCustomer(credentials: CustomerCredentials, contact: CustomerContact = {}): Promise<void> {
     if (await this.check(credentials)) return;
     await this.register(credentials, contact);

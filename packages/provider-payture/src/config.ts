@@ -16,7 +16,7 @@ export const CustomerCredentialsConfig = z
       .transform((value) => Secret.of(value))
       .optional(),
     /**
-     * The seed backend's scheme, MD5 of `{customerId}{salt}`, so that customers it registered keep
+     * The Behind-API backend's scheme, MD5 of `{customerId}{salt}`, so that customers it registered keep
      * their passwords. Weak; use only while such customers exist.
      */
     legacyMd5Salt: SecretInput.optional(),
@@ -50,7 +50,7 @@ export const PaytureConfig = z
     language: z.enum(['RU', 'EN']).optional(),
     /** Which page template Payture shows (configured at Payture). */
     templateTag: z.string().min(1).max(100).optional(),
-    /** A verification hold in kopecks, for terminals configured to hold one on Add (the seed: 1000). */
+    /** A verification hold in kopecks, for terminals configured to hold one on Add (Behind-API: 1000). */
     verificationAmount: z.number().int().positive().optional(),
     /** Used when Init's answer does not say SessionLifeTime. Payture's default is 60. */
     sessionLifetimeMinutes: z

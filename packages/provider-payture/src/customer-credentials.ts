@@ -14,7 +14,7 @@ export interface CustomerCredentials {
 /**
  * The Payture login and password of a cardbind customer. Both are derived from the customer id, so the
  * same customer always gets the same pair and nothing needs storing: the password is HMAC-SHA-256 of the
- * id under a configured key (hex, cut to Payture's 50 characters), or — for customers the seed backend
+ * id under a configured key (hex, cut to Payture's 50 characters), or — for customers the Behind-API backend
  * registered — MD5 of `{customerId}{salt}`.
  */
 export function customerCredentials(

@@ -38,8 +38,10 @@ const OK: CallbackResponse = {
 
 /**
  * Payture EWallet card binding through the hosted Add page. Stateless: the session, the login and the
- * cards the customer had before live in the binding's providerRef. The result always comes from
- * GetList — never from the return URL's `success` or an (unsigned) notification alone.
+ * cards the customer had before live in the binding's providerRef. A binding succeeds only on a card
+ * GetList shows, and fails only on the session's end as this service knows it (its lifetime) or the
+ * customer's own return with `success=False` — never on the return URL's `success=True` or an
+ * (unsigned) notification alone.
  */
 export class PaytureProvider implements CardBindingProvider {
   readonly id = PAYTURE_PROVIDER_ID;
@@ -114,16 +116,18 @@ export class PaytureProvider implements CardBindingProvider {
   }
 
   /**
-   * The customer came back: GetList decides. The return URL's `success` is a claim: `False` may end a
-   * binding without a new card, `True` never makes one succeed.
+   * The customer came back: GetList decides, and only a card new since the binding began counts. The
+   * return URL's `success` is a claim: `False` may end a binding without a new card; `True` never makes
+   * one succeed, nor lets a card the customer already had be saved (it can be typed before the page was
+   * even opened).
    */
   async finalise(ctx: ProviderContext): Promise<ProviderOutcome> {
-    return this.#resolve(ctx, parseRef(ctx.providerRef), { fallback: fallbackFor(ctx) });
+    return this.#resolve(ctx, parseRef(ctx.providerRef), {});
   }
 
   /** One poll: the same GetList check, so `waitForCompletion` works for Payture too. */
   async checkOrder(ctx: ProviderContext): Promise<ProviderOutcome> {
-    return this.#resolve(ctx, parseRef(ctx.providerRef), { fallback: fallbackFor(ctx) });
+    return this.#resolve(ctx, parseRef(ctx.providerRef), {});
   }
 
   /**
@@ -163,30 +167,26 @@ export class PaytureProvider implements CardBindingProvider {
     if (isTerminal(binding.status)) return { response: OK };
 
     if (notification.Notification === 'CustomerAddSuccess') {
-      const fallback: CardSelection['fallback'] =
-        notification.CardId === undefined ? 'none' : { cardId: notification.CardId };
-      const outcome = await this.#resolve(binding, ref, { fallback });
+      const outcome = await this.#resolve(
+        binding,
+        ref,
+        notification.CardId === undefined ? {} : { notifiedCardId: notification.CardId },
+      );
       return { response: OK, update: { bindingId: binding.bindingId, outcome } };
     }
 
-    // CustomerAddFail. A card that is there after all wins. Otherwise: no source says Payture sends this
-    // only when the session is over, and a session allows several attempts (AttemptsCount), so one
-    // declined attempt must not end a binding the customer may still complete. The binding fails here
-    // only for codes that close the session; otherwise the code is remembered and reported if the
-    // customer comes back with success=False or the session expires without a card.
-    const outcome = await this.#resolve(binding, ref, { fallback: 'none' });
+    // CustomerAddFail. A card GetList shows wins. Otherwise the claim cannot be confirmed: an absent
+    // card proves nothing while the page is open, and Payture documents no command that reports an Add
+    // session's state by SessionId (GetState reports a payment by OrderId; no source says it tells one
+    // refused attempt from a closed session). So even a session-closing code (LIMIT_EXCHAUST,
+    // ORDER_TIME_OUT, CANCELED_BY_CLIENT) — anyone who learnt the SessionId can forge one — never ends
+    // the binding here: the code is only remembered, and reported if the customer comes back with
+    // success=False or the session's lifetime ends without a card.
+    const code = notification.ErrCode;
+    const remembered = code === undefined ? ref : { ...ref, lastFailureCode: code };
+    const outcome = await this.#resolve(binding, remembered, {});
     if (outcome.status !== 'pending') {
       return { response: OK, update: { bindingId: binding.bindingId, outcome } };
-    }
-    const code = notification.ErrCode;
-    if (code !== undefined && SESSION_CLOSING_CODES.has(code.toUpperCase())) {
-      return {
-        response: OK,
-        update: {
-          bindingId: binding.bindingId,
-          outcome: { status: 'failed', error: paytureError(code, 'Add') },
-        },
-      };
     }
     if (code === undefined) return { response: OK };
     return {
@@ -213,11 +213,11 @@ export class PaytureProvider implements CardBindingProvider {
   async #resolve(
     ctx: ProviderContext,
     ref: PaytureRef,
-    selection: Pick<CardSelection, 'fallback'>,
+    evidence: Pick<CardSelection, 'notifiedCardId'>,
   ): Promise<ProviderOutcome> {
     const credentials = this.#credentialsFor(ctx, ref);
     const { cards } = await this.client.getList(credentials);
-    const card = selectCardToSave(cards, { knownBefore: new Set(ref.cardsBeforeInit), ...selection });
+    const card = selectCardToSave(cards, { knownBefore: new Set(ref.cardsBeforeInit), ...evidence });
     if (card) return { status: 'succeeded', card: toCardToken(card) };
     if (ctx.now.getTime() >= ctx.expiresAt.getTime()) {
       return {
@@ -243,16 +243,6 @@ export class PaytureProvider implements CardBindingProvider {
 }
 
 /**
- * The seed's fallback (first eligible card) needs evidence that the customer finished the page: they
- * came back, and the return does not itself say `success=False`. Whatever the return says, a saved
- * card is always one GetList shows in the customer's own wallet.
- */
-function fallbackFor(ctx: ProviderContext): CardSelection['fallback'] {
-  if (ctx.trigger !== 'return') return 'none';
-  return returnSaysFailure(ctx) ? 'none' : 'first-eligible';
-}
-
-/**
  * The return URL says `success=False`. It may end a binding that GetList shows without a new card —
  * only someone holding the binding id (the customer) can forge the return, and forging it costs them
  * just this binding — but a `True` never makes one succeed.
@@ -260,16 +250,6 @@ function fallbackFor(ctx: ProviderContext): CardSelection['fallback'] {
 function returnSaysFailure(ctx: ProviderContext): boolean {
   return ctx.query?.['success']?.toLowerCase() === 'false';
 }
-
-/**
- * ErrCodes after which the Add session takes no further attempt: the attempt limit, the session's
- * lifetime, the customer's own cancel.
- */
-const SESSION_CLOSING_CODES: ReadonlySet<string> = new Set([
-  'LIMIT_EXCHAUST',
-  'ORDER_TIME_OUT',
-  'CANCELED_BY_CLIENT',
-]);
 
 /** The failure a CustomerAddFail reported earlier in this session, if any. */
 function lastFailure(ref: PaytureRef): CardBindingError | undefined {

@@ -13,27 +13,29 @@ export interface CardSelection {
   /** Fingerprints of the cards the customer already had when the binding began. */
   knownBefore: ReadonlySet<string>;
   /**
-   * What to save when no new card is eligible — the customer entered a card Payture already had.
-   * `none`: nothing (a bare poll: an old card would be saved for a session nobody completed);
-   * `first-eligible`: the seed's rule, once the customer came back from the page; `{ cardId }`: only
-   * the card a notification named (knowing a CardId is the evidence).
+   * The CardId a CustomerAddSuccess notification named. The only evidence that may save a card the
+   * customer already had (they re-entered a number Payture keeps under its old CardId): notifications
+   * are unsigned, but a CardId is a charge token that neither the customer nor anyone outside Payture
+   * and the merchant sees, and GetList must still show it in this customer's wallet. The return URL's
+   * `success=True` is never such evidence: anyone holding the binding id can type it, before the page
+   * was even opened.
    */
-  fallback: 'none' | 'first-eligible' | { cardId: string };
+  notifiedCardId?: string;
 }
 
 /**
- * Chooses the card a binding saves from a GetList answer: the first eligible card that is new since the
- * binding began; failing that, what `fallback` allows. `undefined` when none qualifies.
+ * Chooses the card a binding saves from a GetList answer: a card that is new since the binding began
+ * (the one the notification named, if it is new, else the first); failing that, the already-known card
+ * the notification named. Only eligible cards count. `undefined` when none qualifies — Behind-API's
+ * card rule (the first eligible card, whatever was there before) is deliberately not followed.
  */
 export function selectCardToSave(
   cards: readonly PaytureCard[],
   selection: CardSelection,
 ): PaytureCard | undefined {
   const eligible = cards.filter(isEligible);
-  const fresh = eligible.find((card) => !selection.knownBefore.has(cardFingerprint(card.cardId)));
-  if (fresh) return fresh;
-  const { fallback } = selection;
-  if (fallback === 'none') return undefined;
-  if (fallback === 'first-eligible') return eligible[0];
-  return eligible.find((card) => card.cardId === fallback.cardId);
+  const named = eligible.find((card) => card.cardId === selection.notifiedCardId);
+  const fresh = eligible.filter((card) => !selection.knownBefore.has(cardFingerprint(card.cardId)));
+  if (named && fresh.includes(named)) return named;
+  return fresh[0] ?? named;
 }

@@ -20,7 +20,7 @@ describe('customer credentials', () => {
     expect(JSON.stringify(credentials)).not.toContain(credentials.password.reveal());
   });
 
-  it('reproduces the seed: MD5 of {userId}{salt} with the legacy option', () => {
+  it('reproduces Behind-API’s scheme: MD5 of {userId}{salt} with the legacy option', () => {
     const legacy = parseConfig(CustomerCredentialsConfig, { legacyMd5Salt: 'seed-salt' }, 'test');
     const expected = createHash('md5').update('user-1seed-salt').digest('hex');
     expect(customerCredentials(legacy, 'user-1').password.reveal()).toBe(expected);

@@ -139,7 +139,7 @@ describe('Payture flow against the emulator, in a real container', () => {
     });
   });
 
-  it('the seed’s MD5 credentials keep working with legacyMd5Salt', async () => {
+  it('Behind-API’s MD5 credentials keep working with legacyMd5Salt', async () => {
     await open({ config: { customerCredentials: { legacyMd5Salt: 'seed-salt' } } });
     const { createHash } = await import('node:crypto');
     world.emulator.customers.register(LOGIN, createHash('md5').update('42seed-salt').digest('hex'));
@@ -201,21 +201,27 @@ describe('card selection in the flow', () => {
     expect(done.card?.display.maskedPan).toBe('411111******1111');
   });
 
-  it('the seed’s rule: re-entering a card Payture already had saves it once the customer is back', async () => {
-    await open();
+  it('re-entering a card Payture already had: the return alone saves nothing, the binding ends without a card at the deadline', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 4, 1, 12));
+    await open({ clock });
     world.emulator.customers.register(LOGIN, expectedPassword('42'));
     world.emulator.customers.addCard(LOGIN, { number: PAYTURE_MAGIC_CARDS.noCvv.number });
-    const existing = world.emulator.customers.addCard(LOGIN, { number: PAYTURE_MAGIC_CARDS.success.number });
+    world.emulator.customers.addCard(LOGIN, { number: PAYTURE_MAGIC_CARDS.success.number });
     const { binding, sessionId } = await startBinding();
     const page = await world.emulator.completeAddSession(sessionId, {
       number: PAYTURE_MAGIC_CARDS.success.number,
     });
+    // Payture keeps one CardId per number: GetList shows nothing new, and only Payture's
+    // CustomerAddSuccess naming that CardId (test/notifications.test.ts) may save it. None is set up here.
     expect(world.emulator.customers.get(LOGIN)?.cards).toHaveLength(2);
-    // A poll never falls back: it cannot tell a finished session from one nobody opened.
     expect((await world.service.checkOrder(binding.id)).status).toBe('requires_action');
-    const done = await world.service.finalise(binding.id, { query: queryOf(page.location) });
-    expect(done.status).toBe('succeeded');
-    expect((await world.store.listCards(customer.id))[0]?.token).toBe(existing);
+    const back = await world.service.finalise(binding.id, { query: queryOf(page.location) });
+    expect(back.status).toBe('processing');
+    await clock.advance(60 * 60_000);
+    const over = await world.service.checkOrder(binding.id);
+    expect(over.status).toBe('failed');
+    expect(over.failure?.code).toBe('NO_ELIGIBLE_CARD');
+    expect(await world.service.listCards(customer.id)).toEqual([]);
   });
 
   it.each(['noCvv', 'expired', 'needsActivation'] as const)(
@@ -253,14 +259,25 @@ describe('the return URL is never proof', () => {
     expect(await world.service.listCards(customer.id)).toEqual([]);
   });
 
-  it('a return (even a forged one) may save only a card already in the customer’s own wallet: the seed’s rule', async () => {
+  it('a forged success=True never saves a card the customer already had at Payture', async () => {
     await open();
     world.emulator.customers.register(LOGIN, expectedPassword('42'));
     world.emulator.customers.addCard(LOGIN, { number: PAYTURE_MAGIC_CARDS.success.number });
-    const { binding } = await startBinding();
-    // The customer's own card, already at Payture: the seed would save it too. Documented trade-off.
-    const back = await world.service.finalise(binding.id, { query: { success: 'True' } });
-    expect(back.status).toBe('succeeded');
+    const { binding, sessionId } = await startBinding();
+    // Before the Add page was even opened: Behind-API's card rule would save the old card here.
+    const forged = await world.service.finalise(binding.id, {
+      query: { binding: binding.id, orderid: '', success: 'True' },
+    });
+    expect(forged.status).toBe('processing');
+    expect(forged.card).toBeUndefined();
+    expect(await world.service.listCards(customer.id)).toEqual([]);
+    // The page is still open: the card the customer then adds is the one saved.
+    const page = await world.emulator.completeAddSession(sessionId, {
+      number: PAYTURE_MAGIC_CARDS.mir.number,
+    });
+    const done = await world.service.finalise(binding.id, { query: queryOf(page.location) });
+    expect(done.status).toBe('succeeded');
+    expect(done.card?.display.maskedPan).toBe('220000******0004');
   });
 
   it('a decline comes back with success=False: the binding fails without a card', async () => {

@@ -1,7 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '@cardbind/core';
 import type { RunningServer } from '@cardbind/testing';
 import { PAYTURE_MAGIC_CARDS } from '@cardbind/testing';
-import { expectedPassword, sessionIdOf, startNotificationRoute, startWorld, type World } from './world.js';
+import {
+  expectedPassword,
+  queryOf,
+  sessionIdOf,
+  startNotificationRoute,
+  startWorld,
+  type World,
+  type WorldOptions,
+} from './world.js';
 
 const customer = { id: '42', ip: '203.0.113.7' };
 const LOGIN = 'customer-42';
@@ -16,8 +25,8 @@ afterEach(async () => {
 });
 
 /** The emulator notifies the host's route (real HTTP) which hands each POST to service.handleCallback. */
-async function open(): Promise<void> {
-  world = await startWorld();
+async function open(options: WorldOptions = {}): Promise<void> {
+  world = await startWorld(options);
   route = await startNotificationRoute(world.service);
   world.emulator.setNotificationUrl(route.url);
 }
@@ -107,19 +116,57 @@ describe('Payture notifications', () => {
     expect((await world.service.finalise(binding.id)).status).toBe('succeeded');
   });
 
-  it('a CustomerAddFail with a code that closes the session fails the binding at once', async () => {
-    await open();
-    world.emulator.setNotificationUrl(undefined);
+  it.each(['LIMIT_EXCHAUST', 'ORDER_TIME_OUT', 'CANCELED_BY_CLIENT'])(
+    'a forged CustomerAddFail (%s) while Payture’s page is open changes nothing: the card the customer then adds is saved',
+    async (code) => {
+      await open();
+      const { binding, sessionId } = await startBinding();
+      const forged = await post({
+        Notification: 'CustomerAddFail',
+        Success: 'False',
+        SessionId: sessionId,
+        VWUserLgn: LOGIN,
+        ErrCode: code,
+      });
+      expect(forged.response).toMatchObject({ status: 200, body: 'OK' });
+      expect((await world.service.get(binding.id)).status).toBe('requires_action');
+      expect(world.emulator.sessions.get(sessionId)?.state).toBe('open');
+
+      const page = await world.emulator.completeAddSession(sessionId, {
+        number: PAYTURE_MAGIC_CARDS.success.number,
+      });
+      await world.emulator.notificationsSettled();
+      const done = await world.service.finalise(binding.id, { query: queryOf(page.location) });
+      expect(done.status).toBe('succeeded');
+      expect(done.failure).toBeUndefined();
+      expect(await world.service.listCards(customer.id)).toHaveLength(1);
+    },
+  );
+
+  it('a real session-closing CustomerAddFail is reported once the customer comes back with success=False', async () => {
+    await open({ emulator: { attemptsCount: 1 } });
     const { binding, sessionId } = await startBinding();
-    await post({
-      Notification: 'CustomerAddFail',
-      SessionId: sessionId,
-      VWUserLgn: LOGIN,
-      ErrCode: 'LIMIT_EXCHAUST',
-    });
-    const failed = await world.service.get(binding.id);
-    expect(failed.status).toBe('failed');
-    expect(failed.failure?.providerCode).toBe('LIMIT_EXCHAUST');
+    // One attempt allowed, a number failing Luhn: Payture closes the session with LIMIT_EXCHAUST.
+    const page = await world.emulator.completeAddSession(sessionId, { number: '4111111111111112' });
+    await world.emulator.notificationsSettled();
+    expect(world.emulator.notifications[0]?.fields['ErrCode']).toBe('LIMIT_EXCHAUST');
+    expect((await world.service.get(binding.id)).status).toBe('requires_action');
+    const done = await world.service.finalise(binding.id, { query: queryOf(page.location) });
+    expect(done.status).toBe('failed');
+    expect(done.failure).toMatchObject({ code: 'CARD_DECLINED', providerCode: 'LIMIT_EXCHAUST' });
+  });
+
+  it('a real session-closing CustomerAddFail is reported when the session’s lifetime ends, if the customer never comes back', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 4, 1, 12));
+    await open({ clock, emulator: { attemptsCount: 1 } });
+    const { binding, sessionId } = await startBinding();
+    await world.emulator.completeAddSession(sessionId, { number: '4111111111111112' });
+    await world.emulator.notificationsSettled();
+    expect((await world.service.checkOrder(binding.id)).status).toBe('requires_action');
+    await clock.advance(60 * 60_000);
+    const over = await world.service.checkOrder(binding.id);
+    expect(over.status).toBe('failed');
+    expect(over.failure?.providerCode).toBe('LIMIT_EXCHAUST');
   });
 
   it('a CustomerAddFail claim loses to a new card GetList shows', async () => {

@@ -25,29 +25,28 @@ const known = (...ids: string[]) => new Set(ids.map(cardFingerprint));
 describe('selectCardToSave', () => {
   it('prefers a card that is new since the binding began over an older eligible one', () => {
     const cards = [card('old'), card('new')];
-    expect(selectCardToSave(cards, { knownBefore: known('old'), fallback: 'first-eligible' })?.cardId).toBe(
-      'new',
-    );
-    expect(selectCardToSave(cards, { knownBefore: known('old'), fallback: 'none' })?.cardId).toBe('new');
+    expect(selectCardToSave(cards, { knownBefore: known('old') })?.cardId).toBe('new');
+    // Even when a notification names the old one: a new card is what this session added.
+    expect(selectCardToSave(cards, { knownBefore: known('old'), notifiedCardId: 'old' })?.cardId).toBe('new');
   });
 
-  it('falls back to the seed’s rule (first eligible) only when allowed', () => {
+  it('never saves a card the customer already had without a notification naming it (not Behind-API’s first eligible card)', () => {
     const cards = [card('inactive', { Status: 'NotActive' }), card('a'), card('b')];
-    expect(
-      selectCardToSave(cards, { knownBefore: known('inactive', 'a', 'b'), fallback: 'first-eligible' })
-        ?.cardId,
-    ).toBe('a');
-    expect(
-      selectCardToSave(cards, { knownBefore: known('inactive', 'a', 'b'), fallback: 'none' }),
-    ).toBeUndefined();
+    expect(selectCardToSave(cards, { knownBefore: known('inactive', 'a', 'b') })).toBeUndefined();
   });
 
-  it('a notification’s fallback saves only the card it named, and only when eligible', () => {
+  it('a notification saves only the already-known card it named, and only when eligible', () => {
     const cards = [card('a'), card('b'), card('c', { NoCVV: 'true' })];
     const before = known('a', 'b', 'c');
-    expect(selectCardToSave(cards, { knownBefore: before, fallback: { cardId: 'b' } })?.cardId).toBe('b');
-    expect(selectCardToSave(cards, { knownBefore: before, fallback: { cardId: 'c' } })).toBeUndefined();
-    expect(selectCardToSave(cards, { knownBefore: before, fallback: { cardId: 'forged' } })).toBeUndefined();
+    expect(selectCardToSave(cards, { knownBefore: before, notifiedCardId: 'b' })?.cardId).toBe('b');
+    expect(selectCardToSave(cards, { knownBefore: before, notifiedCardId: 'c' })).toBeUndefined();
+    expect(selectCardToSave(cards, { knownBefore: before, notifiedCardId: 'forged' })).toBeUndefined();
+  });
+
+  it('among new cards, the one a notification named wins (another binding of the customer may have added the other)', () => {
+    const cards = [card('other'), card('mine')];
+    expect(selectCardToSave(cards, { knownBefore: known(), notifiedCardId: 'mine' })?.cardId).toBe('mine');
+    expect(selectCardToSave(cards, { knownBefore: known(), notifiedCardId: 'forged' })?.cardId).toBe('other');
   });
 
   it.each([
@@ -57,9 +56,9 @@ describe('selectCardToSave', () => {
     ['no Status', { Status: '' }],
   ])('skips a new card with %s', (_label, attributes) => {
     const cards = [card('bad', attributes), card('good')];
-    expect(selectCardToSave(cards, { knownBefore: known(), fallback: 'none' })?.cardId).toBe('good');
+    expect(selectCardToSave(cards, { knownBefore: known() })?.cardId).toBe('good');
     expect(
-      selectCardToSave([card('bad', attributes)], { knownBefore: known(), fallback: 'first-eligible' }),
+      selectCardToSave([card('bad', attributes)], { knownBefore: known(), notifiedCardId: 'bad' }),
     ).toBeUndefined();
   });
 
@@ -69,7 +68,7 @@ describe('selectCardToSave', () => {
   });
 
   it('nothing eligible → undefined', () => {
-    expect(selectCardToSave([], { knownBefore: known(), fallback: 'first-eligible' })).toBeUndefined();
+    expect(selectCardToSave([], { knownBefore: known(), notifiedCardId: 'x' })).toBeUndefined();
   });
 });
 

@@ -168,7 +168,7 @@ describe('answers: XML variants', () => {
     expect(list.cards[0]?.holder).toBe("O'NEIL & SON");
   });
 
-  it('Init answers: the seed’s SessionLifeTime and AttemptsCount are read, missing ones tolerated', async () => {
+  it('Init answers: Behind-API’s SessionLifeTime and AttemptsCount are read, missing ones tolerated', async () => {
     nock(BASE)
       .post('/vwapi/Init')
       .reply(

@@ -23,7 +23,7 @@ export interface PaytureEmulatorOptions {
   /** The terminal password the Delete command wants. Default `terminal-password`. */
   terminalPassword?: string;
   sessionLifetimeMinutes?: number;
-  /** Card entries allowed per Add session. Default 5 (the seed's AttemptsCount). */
+  /** Card entries allowed per Add session. Default 5 (the AttemptsCount in Behind-API's docs). */
   attemptsCount?: number;
   /** Answer with the legacy ErrCode names (USER_NOT_FOUND, DUPLICATE_USER). */
   legacyErrorCodes?: boolean;
