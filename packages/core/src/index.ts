@@ -52,6 +52,10 @@ export type { BindingStore, UpdateResult, CreateResult, UpdateWrites } from './p
 export { InMemoryBindingStore, type InMemoryBindingStoreOptions } from './ports/memory-binding-store.js';
 export { AuditEntry, TransitionTrigger } from './audit/audit-entry.js';
 export { RequestInfo } from './audit/request-info.js';
+export { WorkItem, NewWorkItem, WorkKind, WorkStatus } from './work/work-item.js';
+export { WorkOptions } from './work/work-options.js';
+export type { WorkQueue, ClaimWorkInput } from './ports/work-queue.js';
+export { CardBindingWorker, WorkerOptions, type WorkerRound } from './work/card-binding-worker.js';
 export { type Clock, systemClock, ManualClock } from './ports/clock.js';
 export { type IdGenerator, randomIdGenerator, SequentialIdGenerator } from './ports/id-generator.js';
 export { type Logger, silentLogger, redactingLogger } from './ports/logger.js';

@@ -1,6 +1,7 @@
 import { ContainerModule, type ContainerModuleLoadOptions } from 'inversify';
 import { z } from 'zod';
 import { CardBindingService } from './binding/card-binding-service.js';
+import { CardBindingWorker } from './work/card-binding-worker.js';
 import { CardBindingServiceOptions } from './binding/service-options.js';
 import { parseConfig } from './config.js';
 import { CardBindingError } from './errors.js';
@@ -82,6 +83,7 @@ export function cardBindingModule(input: CardBindingModuleOptions = {}): Contain
     bind(CARD_BINDING_OPTIONS).toConstantValue(options.service);
     for (const listener of options.listeners) bind(CARD_BINDING_LISTENER).toConstantValue(listener);
     bind(CardBindingService).toSelf().inSingletonScope();
+    bind(CardBindingWorker).toSelf().inSingletonScope();
   });
 }
 

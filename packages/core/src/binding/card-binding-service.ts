@@ -1,7 +1,7 @@
 import { inject, injectable, multiInject, optional } from 'inversify';
 import { z } from 'zod';
 import { type CardView, toCardView } from '../card.js';
-import type { AuditEntry } from '../audit/audit-entry.js';
+import type { AuditEntry, TransitionTrigger } from '../audit/audit-entry.js';
 import { Customer } from '../customer.js';
 import { CardBindingError } from '../errors.js';
 import { parseConfig } from '../config.js';
@@ -21,6 +21,10 @@ import type { IdGenerator } from '../ports/id-generator.js';
 import type { CardBindingListener } from '../ports/listener.js';
 import type { Logger } from '../ports/logger.js';
 import { toCardBindingError } from '../to-card-binding-error.js';
+import type { WorkQueue } from '../ports/work-queue.js';
+import { withWorkQueue } from '../work/durable-work-store.js';
+import type { WorkItem, WorkStatus } from '../work/work-item.js';
+import { WorkRunner } from '../work/work-runner.js';
 import {
   BINDING_STORE,
   CARD_BINDING_LISTENER,
@@ -30,7 +34,6 @@ import {
   ID_GENERATOR,
   LOGGER,
 } from '../tokens.js';
-import { BackgroundSteps } from './background-steps.js';
 import { type Binding, type BindingRecord, toBinding } from './binding.js';
 import { providerContext } from './provider-context.js';
 import { ProviderRegistry, providerNotFound } from './provider-registry.js';
@@ -87,9 +90,9 @@ export interface CallbackOutcome {
 export class CardBindingService {
   readonly #providers: ProviderRegistry;
   readonly #flights = new SingleFlight<Binding>();
-  readonly #background: BackgroundSteps;
+  readonly #work: WorkRunner;
   readonly #transitions: TransitionApplier;
-  private readonly store: BindingStore;
+  private readonly store: BindingStore & WorkQueue;
 
   constructor(
     @inject(BINDING_STORE) store: BindingStore,
@@ -100,16 +103,24 @@ export class CardBindingService {
     @multiInject(CARD_BINDING_PROVIDER) @optional() providers: CardBindingProvider[] | undefined,
     @multiInject(CARD_BINDING_LISTENER) @optional() listeners: CardBindingListener[] | undefined,
   ) {
-    this.store = guardBindingStore(store);
+    this.store = guardBindingStore(withWorkQueue(store, logger));
     this.#providers = new ProviderRegistry(providers ?? []);
-    this.#background = new BackgroundSteps(logger);
+    this.#work = new WorkRunner({
+      store: this.store,
+      providers: this.#providers,
+      listeners: listeners ?? [],
+      clock,
+      logger,
+      options: options.work,
+    });
     this.#transitions = new TransitionApplier({
       store: this.store,
       clock,
       ids,
       logger,
-      listeners: listeners ?? [],
-      background: this.#background,
+      hasListeners: (listeners ?? []).length > 0,
+      work: this.#work,
+      workOptions: options.work,
     });
   }
 
@@ -274,9 +285,45 @@ export class CardBindingService {
     this.logger.info({ event: 'card.removed', provider: card.provider, customerId, cardId }, 'card removed');
   }
 
-  /** Resolves when background work (e.g. voiding verification payments) has finished. */
+  /** Resolves when the background work this process started at once (e.g. voids) has finished. */
   async settled(): Promise<void> {
-    await this.#background.settled();
+    await this.#work.settled();
+  }
+
+  /**
+   * Claims and runs up to `limit` due background items (what a transition wrote and its process could
+   * not finish: a crash, a provider outage). `CardBindingWorker` calls this in a loop; returns the count.
+   */
+  async runDueWork(limit = 20): Promise<number> {
+    return this.#work.runDue(limit);
+  }
+
+  /** Background items, e.g. `{ status: 'failed' }` for what an operator must look at. */
+  async listWork(
+    filter: { status?: WorkStatus; bindingId?: string; limit?: number } = {},
+  ): Promise<WorkItem[]> {
+    return this.store.listWork(filter);
+  }
+
+  /**
+   * Ends open bindings past their `expiresAt` without anyone polling: each provider is asked one last
+   * time (a payment that went through is saved, or released by its after-failure step), then what is
+   * still open expires. Bounded by `limit` per call; returns how many bindings it looked at.
+   */
+  async sweepExpired(limit = 100): Promise<number> {
+    const expired = await this.store.listExpiredBindings(this.clock.now(), limit);
+    for (const record of expired) {
+      try {
+        await this.#ask(record.id, {}, 'poll', undefined, 'sweep');
+      } catch (error) {
+        const failure = toCardBindingError(error);
+        this.logger.warn(
+          { event: 'sweep.failed', bindingId: record.id, provider: record.provider, code: failure.code },
+          'an expired binding could not be swept; the next sweep tries again',
+        );
+      }
+    }
+    return expired.length;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -345,7 +392,8 @@ export class CardBindingService {
       ...(request.idempotencyKey === undefined ? {} : { idempotencyKey: request.idempotencyKey }),
       ...(request.returnUrl === undefined ? {} : { returnUrl: request.returnUrl }),
     };
-    const created = await this.store.create(record, auditEntry(null, record, cause));
+    const work = this.#transitions.workFor(provider, null, record);
+    const created = await this.store.create(record, auditEntry(null, record, cause), work);
     if (!created.created) {
       // Another process started the same idempotent binding first; ours is discarded.
       this.logger.warn(
@@ -354,7 +402,8 @@ export class CardBindingService {
       );
       return replay(toBinding(created.record), provider.id);
     }
-    await this.#transitions.notify(null, created.record, cause);
+    this.#transitions.log(null, created.record, cause);
+    await this.#work.runNow(work.map((item) => item.id));
     // A pending outcome is fully recorded by the insert (status, ref); re-applying it would only write
     // a processing → processing audit event.
     if (outcome.status === 'succeeded') {
@@ -368,8 +417,9 @@ export class CardBindingService {
     scope: CustomerScope,
     trigger: ProviderTrigger,
     query?: Record<string, string>,
+    recordAs: TransitionTrigger = trigger,
   ): Promise<Binding> {
-    const cause = causeOf(trigger, scope);
+    const cause = causeOf(recordAs, scope);
     const record = await this.#load(bindingId, scope);
     if (isTerminal(record.status)) return toBinding(record);
     return this.#flights.run(`${trigger}\u0000${bindingId}`, async () => {

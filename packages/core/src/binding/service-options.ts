@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PollPolicy } from '../client/poll-policy.js';
+import { WorkOptions } from '../work/work-options.js';
 
 export const CardBindingServiceOptions = z.object({
   /** Lifetime of a binding whose provider names no expiry of its own. */
@@ -15,5 +16,7 @@ export const CardBindingServiceOptions = z.object({
     .positive()
     .default(5 * 60_000),
   pollPolicy: PollPolicy.default(PollPolicy.parse({})),
+  /** Leases, retries and deadlines of the background work transitions cause. */
+  work: WorkOptions.default(WorkOptions.parse({})),
 });
 export type CardBindingServiceOptions = z.infer<typeof CardBindingServiceOptions>;

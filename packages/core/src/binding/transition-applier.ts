@@ -4,12 +4,12 @@ import type { CardBindingProvider, ProviderOutcome } from '../provider.js';
 import type { BindingStore } from '../ports/binding-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
-import type { CardBindingListener } from '../ports/listener.js';
 import type { Logger } from '../ports/logger.js';
-import type { BackgroundSteps } from './background-steps.js';
+import { transitionWork } from '../work/transition-work.js';
+import type { WorkOptions } from '../work/work-options.js';
+import type { WorkRunner } from '../work/work-runner.js';
 import { type Binding, type BindingRecord, toBinding } from './binding.js';
-import { providerContext } from './provider-context.js';
-import { assertTransition, isTerminal, planTransition, type PlannedTransition } from './state.js';
+import { assertTransition, planTransition, type PlannedTransition } from './state.js';
 import type { BindingStatus } from './status.js';
 import { auditEntry, type TransitionCause } from './transition-cause.js';
 
@@ -20,14 +20,16 @@ export interface TransitionApplierDeps {
   clock: Clock;
   ids: IdGenerator;
   logger: Logger;
-  listeners: readonly CardBindingListener[];
-  background: BackgroundSteps;
+  hasListeners: boolean;
+  work: WorkRunner;
+  workOptions: WorkOptions;
 }
 
 /**
- * Moves a binding: plans against the latest record, writes the patch with its card and audit row as
- * one compare-and-set, then tells the log, the listeners and the provider's after-step. Every path
- * that changes a binding comes through here, so racing callers all obey the same rules.
+ * Moves a binding: plans against the latest record, writes the patch with its card, its audit row and
+ * the work it causes (listener event, provider after-step) as one compare-and-set, logs the transition,
+ * then runs that work at once. Every path that changes a binding comes through here, so racing callers
+ * all obey the same rules; the work is durable, so a crash after the commit loses none of it.
  */
 export class TransitionApplier {
   constructor(private readonly deps: TransitionApplierDeps) {}
@@ -80,11 +82,18 @@ export class TransitionApplier {
       // A binding that runs out of time expires because of its deadline, whoever happened to notice.
       const recorded: TransitionCause =
         patch.status === 'expired' && cause.trigger !== 'sweep' ? { ...cause, trigger: 'deadline' } : cause;
-      const audit = auditEntry(record.status, { ...record, ...patch, version: record.version + 1 }, recorded);
-      const result = await store.update(record.id, record.version, patch, card ? { card, audit } : { audit });
+      const next: BindingRecord = { ...record, ...patch, version: record.version + 1 };
+      const audit = auditEntry(record.status, next, recorded);
+      const work = this.workFor(provider, record.status, next, card);
+      const result = await store.update(
+        record.id,
+        record.version,
+        patch,
+        card ? { card, audit, work } : { audit, work },
+      );
       if (result.ok) {
-        await this.notify(record.status, result.record, recorded);
-        this.#afterStep(provider, result.record, result.card);
+        this.log(record.status, result.record, recorded);
+        await this.deps.work.runNow(work.map((item) => item.id));
         return toBinding(result.record);
       }
       if (!result.current) throw new CardBindingError('BINDING_NOT_FOUND', 'No binding with this id');
@@ -95,9 +104,20 @@ export class TransitionApplier {
     });
   }
 
-  /** The transition's log line and listener calls; also used for the creation of a binding. */
-  async notify(from: BindingStatus | null, record: BindingRecord, cause: TransitionCause): Promise<void> {
-    const binding = toBinding(record);
+  /** The work a transition causes, to be written with it. */
+  workFor(provider: CardBindingProvider, from: BindingStatus | null, next: BindingRecord, card?: SavedCard) {
+    return transitionWork({
+      provider,
+      from,
+      record: next,
+      saved: card !== undefined,
+      hasListeners: this.deps.hasListeners,
+      options: this.deps.workOptions,
+    });
+  }
+
+  /** The transition's log line; also written for the creation of a binding. */
+  log(from: BindingStatus | null, record: BindingRecord, cause: TransitionCause): void {
     this.deps.logger.info(
       {
         event: 'binding.transition',
@@ -115,36 +135,5 @@ export class TransitionApplier {
       },
       `binding ${from ?? 'created'} → ${record.status}`,
     );
-    const terminal = isTerminal(record.status) && from !== record.status;
-    for (const listener of this.deps.listeners) {
-      await this.#safely(listener, 'onTransition', () =>
-        listener.onTransition?.({ binding, from, to: record.status }),
-      );
-      if (terminal) await this.#safely(listener, 'onTerminal', () => listener.onTerminal?.(binding));
-    }
-  }
-
-  #afterStep(provider: CardBindingProvider, record: BindingRecord, savedCard: SavedCard | undefined): void {
-    const { background, clock } = this.deps;
-    const context = () => providerContext(record, clock.now(), 'callback');
-    if (savedCard && provider.afterSuccess) {
-      background.run(provider, record.id, 'after_success', () =>
-        provider.afterSuccess?.({ ...context(), card: savedCard }),
-      );
-    } else if ((record.status === 'failed' || record.status === 'expired') && provider.afterFailure) {
-      background.run(provider, record.id, 'after_failure', () => provider.afterFailure?.(context()));
-    }
-  }
-
-  async #safely(listener: CardBindingListener, hook: string, call: () => unknown): Promise<void> {
-    try {
-      await call();
-    } catch (error) {
-      const name = listener.constructor.name;
-      this.deps.logger.error(
-        { event: 'listener.failed', listener: name, hook, error },
-        'a binding listener threw',
-      );
-    }
   }
 }

@@ -2,6 +2,7 @@ import type { SavedCard } from '../card.js';
 import type { AuditEntry } from '../audit/audit-entry.js';
 import type { BindingRecord } from '../binding/binding.js';
 import type { BindingPatch } from '../binding/state.js';
+import type { NewWorkItem } from '../work/work-item.js';
 
 export type UpdateResult =
   { ok: true; record: BindingRecord; card?: SavedCard } | { ok: false; current: BindingRecord | undefined };
@@ -15,6 +16,8 @@ export interface UpdateWrites {
   card?: SavedCard;
   /** The audit row for this transition; its `version` is the record's version after the update. */
   audit: AuditEntry;
+  /** Work the transition causes (listener events, after-steps), written in the same atomic step. */
+  work?: readonly NewWorkItem[];
 }
 
 /**
@@ -27,7 +30,7 @@ export interface BindingStore {
    * Inserts a new binding and its creation audit row. When a binding with the same (customer,
    * idempotencyKey) exists, returns it unchanged with `created: false` and writes no audit row.
    */
-  create(record: BindingRecord, audit: AuditEntry): Promise<CreateResult>;
+  create(record: BindingRecord, audit: AuditEntry, work?: readonly NewWorkItem[]): Promise<CreateResult>;
   get(id: string): Promise<BindingRecord | undefined>;
   findByIdempotencyKey(customerId: string, idempotencyKey: string): Promise<BindingRecord | undefined>;
   findByLookupKey(provider: string, lookupKey: string): Promise<BindingRecord | undefined>;

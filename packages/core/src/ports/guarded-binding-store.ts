@@ -1,13 +1,14 @@
 import { CardBindingError } from '../errors.js';
 import { redactText } from '../redaction/redact.js';
 import type { BindingStore } from './binding-store.js';
+import type { WorkQueue } from './work-queue.js';
 
 /**
  * Wraps a host's BindingStore so that its failures (a database down, a driver error) reach callers as
  * a retryable STORE_UNAVAILABLE CardBindingError, like every other cardbind failure. The driver's
  * error is kept as a redacted summary only: SQL errors quote the values they failed on.
  */
-export function guardBindingStore(store: BindingStore): BindingStore {
+export function guardBindingStore(store: BindingStore & WorkQueue): BindingStore & WorkQueue {
   const guard =
     <Args extends unknown[], Result>(name: string, call: (...args: Args) => Promise<Result>) =>
     async (...args: Args): Promise<Result> => {
@@ -23,7 +24,7 @@ export function guardBindingStore(store: BindingStore): BindingStore {
       }
     };
   return {
-    create: guard('create', (record, audit) => store.create(record, audit)),
+    create: guard('create', (record, audit, work) => store.create(record, audit, work)),
     get: guard('get', (id) => store.get(id)),
     findByIdempotencyKey: guard('findByIdempotencyKey', (customerId, key) =>
       store.findByIdempotencyKey(customerId, key),
@@ -34,5 +35,11 @@ export function guardBindingStore(store: BindingStore): BindingStore {
     listCards: guard('listCards', (customerId) => store.listCards(customerId)),
     getCard: guard('getCard', (cardId) => store.getCard(cardId)),
     removeCard: guard('removeCard', (cardId) => store.removeCard(cardId)),
+    claimWork: guard('claimWork', (input) => store.claimWork(input)),
+    completeWork: guard('completeWork', (id, owner, now) => store.completeWork(id, owner, now)),
+    retryWork: guard('retryWork', (id, owner, input) => store.retryWork(id, owner, input)),
+    failWork: guard('failWork', (id, owner, input) => store.failWork(id, owner, input)),
+    listWork: guard('listWork', (filter) => store.listWork(filter)),
+    listExpiredBindings: guard('listExpiredBindings', (now, limit) => store.listExpiredBindings(now, limit)),
   };
 }

@@ -5,8 +5,11 @@ import type { BindingRecord } from '../binding/binding.js';
 import { isTerminal, type BindingPatch } from '../binding/state.js';
 import { parseConfig } from '../config.js';
 import { CardBindingError } from '../errors.js';
+import { InMemoryWorkQueue } from '../work/in-memory-work-queue.js';
+import type { NewWorkItem, WorkItem, WorkStatus } from '../work/work-item.js';
 import type { BindingStore, CreateResult, UpdateResult, UpdateWrites } from './binding-store.js';
 import { type Clock, systemClock } from './clock.js';
+import type { ClaimWorkInput, WorkQueue } from './work-queue.js';
 
 const InMemoryBindingStoreOptions = z.object({
   /**
@@ -38,8 +41,9 @@ const PURGE_INTERVAL_MS = 60_000;
  * Every method is synchronous inside, so each call is atomic with respect to the event loop. Records
  * go in and come out as copies, as with a database: a caller mutating what it got changes nothing here.
  */
-export class InMemoryBindingStore implements BindingStore {
+export class InMemoryBindingStore implements BindingStore, WorkQueue {
   readonly #bindings = new Map<string, BindingRecord>();
+  readonly #work = new InMemoryWorkQueue();
   readonly #audit = new Map<string, AuditEntry[]>();
   readonly #byIdempotencyKey = new Map<string, string>();
   readonly #byLookupKey = new Map<string, string>();
@@ -55,7 +59,11 @@ export class InMemoryBindingStore implements BindingStore {
     this.#clock = parsed.clock;
   }
 
-  async create(record: BindingRecord, audit: AuditEntry): Promise<CreateResult> {
+  async create(
+    record: BindingRecord,
+    audit: AuditEntry,
+    work: readonly NewWorkItem[] = [],
+  ): Promise<CreateResult> {
     this.#purgeWhenDue();
     const idempotencyKey =
       record.idempotencyKey === undefined
@@ -74,6 +82,7 @@ export class InMemoryBindingStore implements BindingStore {
     if (idempotencyKey !== undefined) this.#byIdempotencyKey.set(idempotencyKey, record.id);
     this.#bindings.set(record.id, structuredClone(record));
     this.#audit.set(record.id, [structuredClone(audit)]);
+    this.#work.enqueue(work, audit.at);
     for (const lookupKey of record.lookupKeys)
       this.#byLookupKey.set(lookupIndexKey(record.provider, lookupKey), record.id);
     return { created: true, record: structuredClone(record) };
@@ -123,6 +132,7 @@ export class InMemoryBindingStore implements BindingStore {
     const history = this.#audit.get(id) ?? [];
     history.push(structuredClone({ ...writes.audit, version: record.version }));
     this.#audit.set(id, history);
+    this.#work.enqueue(writes.work ?? [], writes.audit.at);
     const stored = structuredClone(record);
     return savedCard
       ? { ok: true, record: stored, card: structuredClone(savedCard) }
@@ -151,6 +161,38 @@ export class InMemoryBindingStore implements BindingStore {
     return true;
   }
 
+  async claimWork(input: ClaimWorkInput): Promise<WorkItem[]> {
+    return this.#work.claim(input);
+  }
+
+  async completeWork(id: string, owner: string, now: Date): Promise<boolean> {
+    return this.#work.complete(id, owner, now);
+  }
+
+  async retryWork(
+    id: string,
+    owner: string,
+    input: { runAt: Date; errorCode: string; now: Date },
+  ): Promise<boolean> {
+    return this.#work.retry(id, owner, input);
+  }
+
+  async failWork(id: string, owner: string, input: { errorCode: string; now: Date }): Promise<boolean> {
+    return this.#work.fail(id, owner, input);
+  }
+
+  async listWork(filter: { status?: WorkStatus; bindingId?: string; limit?: number }): Promise<WorkItem[]> {
+    return this.#work.list(filter);
+  }
+
+  async listExpiredBindings(now: Date, limit: number): Promise<BindingRecord[]> {
+    return [...this.#bindings.values()]
+      .filter((record) => !isTerminal(record.status) && record.expiresAt.getTime() <= now.getTime())
+      .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime())
+      .slice(0, limit)
+      .map((record) => structuredClone(record));
+  }
+
   /** Drops finished bindings last changed before `olderThan`, with their audit rows and index keys. */
   purgeTerminalBindings(olderThan: Date): number {
     let purged = 0;
@@ -158,6 +200,7 @@ export class InMemoryBindingStore implements BindingStore {
       if (!isTerminal(record.status) || record.updatedAt.getTime() >= olderThan.getTime()) continue;
       this.#bindings.delete(id);
       this.#audit.delete(id);
+      this.#work.dropFinished(id);
       if (record.idempotencyKey !== undefined) {
         this.#byIdempotencyKey.delete(idempotencyIndexKey(record.customer.id, record.idempotencyKey));
       }

@@ -1,0 +1,183 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { Binding } from '../binding/binding.js';
+import { BackgroundTasks } from './background-tasks.js';
+import { providerContext } from '../binding/provider-context.js';
+import type { ProviderRegistry } from '../binding/provider-registry.js';
+import { BindingStatus } from '../binding/status.js';
+import type { BindingStore } from '../ports/binding-store.js';
+import type { Clock } from '../ports/clock.js';
+import type { BindingTransitionEvent, CardBindingListener } from '../ports/listener.js';
+import type { Logger } from '../ports/logger.js';
+import type { WorkQueue } from '../ports/work-queue.js';
+import { toCardBindingError } from '../to-card-binding-error.js';
+import type { WorkItem } from './work-item.js';
+import { retryDelayMs, type WorkOptions } from './work-options.js';
+
+// Dates travel through the item's JSON payload as ISO strings.
+const EventPayload = z.object({
+  from: BindingStatus.nullable(),
+  to: BindingStatus,
+  binding: Binding.extend({
+    createdAt: z.coerce.date(),
+    updatedAt: z.coerce.date(),
+    expiresAt: z.coerce.date(),
+    card: Binding.shape.card.unwrap().extend({ createdAt: z.coerce.date() }).optional(),
+  }),
+});
+
+/** Why an item did not work: a CardBindingError's code, or LISTENER_FAILED. */
+interface WorkFailure {
+  code: string;
+  retryable: boolean;
+  providerCode?: string;
+}
+
+export interface WorkRunnerDeps {
+  store: BindingStore & WorkQueue;
+  providers: ProviderRegistry;
+  listeners: readonly CardBindingListener[];
+  clock: Clock;
+  logger: Logger;
+  options: WorkOptions;
+}
+
+/**
+ * Carries out work items: claims them under a lease, runs each once, and records the result (done; a
+ * retry with backoff; failed for good past its deadline or on a final error). The process that wrote
+ * an item runs it at once (`runNow`); workers run whatever is due (`runDue`), including items whose
+ * holder died. Running an item twice is harmless by design: events carry a stable id, and providers'
+ * after-steps treat "already done" as done.
+ */
+export class WorkRunner {
+  /** This instance's name on the leases it takes. */
+  readonly owner = `wrk_${randomBytes(9).toString('base64url')}`;
+  readonly #background: BackgroundTasks;
+
+  constructor(private readonly deps: WorkRunnerDeps) {
+    this.#background = new BackgroundTasks(deps.logger);
+  }
+
+  /**
+   * Runs the items a transition of this process just wrote: listener events before returning (so a host
+   * sees them as it did before they were durable), provider after-steps in the background.
+   */
+  async runNow(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const items = await this.#claim({ ids, limit: ids.length });
+    for (const item of items) {
+      if (item.kind === 'binding.event') await this.run(item);
+      else this.#background.run({ bindingId: item.bindingId, kind: item.kind }, () => this.run(item));
+    }
+  }
+
+  /** Claims and runs up to `limit` due items, one after another; returns how many it ran. */
+  async runDue(limit: number): Promise<number> {
+    const items = await this.#claim({ limit });
+    for (const item of items) await this.run(item);
+    return items.length;
+  }
+
+  /** Resolves when the after-steps started by `runNow` have finished. */
+  settled(): Promise<void> {
+    return this.#background.settled();
+  }
+
+  async run(item: WorkItem): Promise<void> {
+    const { store, clock, logger, options } = this.deps;
+    const failure = await this.#perform(item);
+    const now = clock.now();
+    if (!failure) {
+      await store.completeWork(item.id, this.owner, now);
+      return;
+    }
+    const runAt = new Date(now.getTime() + retryDelayMs(options, item.attempts));
+    const final = !failure.retryable || runAt.getTime() > item.deadline.getTime();
+    const fields = {
+      event: final ? 'work.failed' : 'work.retry',
+      workId: item.id,
+      kind: item.kind,
+      bindingId: item.bindingId,
+      attempts: item.attempts,
+      code: failure.code,
+      providerCode: failure.providerCode,
+    };
+    if (final) {
+      logger.error(fields, 'background work failed for good');
+      await store.failWork(item.id, this.owner, { errorCode: failure.code, now });
+    } else {
+      logger.warn({ ...fields, retryAt: runAt.toISOString() }, 'background work will be retried');
+      await store.retryWork(item.id, this.owner, { runAt, errorCode: failure.code, now });
+    }
+  }
+
+  #claim(input: { ids?: readonly string[]; limit: number }): Promise<WorkItem[]> {
+    const { store, clock, options } = this.deps;
+    return store.claimWork({ now: clock.now(), owner: this.owner, leaseMs: options.leaseMs, ...input });
+  }
+
+  /** Runs the item; says why it did not work, or nothing when it did. */
+  async #perform(item: WorkItem): Promise<WorkFailure | undefined> {
+    try {
+      if (item.kind === 'binding.event') return await this.#deliver(item);
+      await this.#afterStep(item);
+      return undefined;
+    } catch (thrown) {
+      const error = toCardBindingError(thrown);
+      return {
+        code: error.code,
+        retryable: error.retryable,
+        ...(error.providerCode === undefined ? {} : { providerCode: error.providerCode }),
+      };
+    }
+  }
+
+  async #deliver(item: WorkItem): Promise<WorkFailure | undefined> {
+    const payload = EventPayload.safeParse(item.payload);
+    if (!payload.success) return { code: 'INVALID_STATE', retryable: false };
+    const { from, to, binding } = payload.data;
+    const event: BindingTransitionEvent = { id: item.id, binding, from, to };
+    const terminal = to !== from && (to === 'succeeded' || to === 'failed' || to === 'expired');
+    let failed = false;
+    for (const listener of this.deps.listeners) {
+      failed =
+        !(await this.#safely(listener, 'onTransition', () => listener.onTransition?.(event))) || failed;
+      if (terminal) {
+        failed =
+          !(await this.#safely(listener, 'onTerminal', () => listener.onTerminal?.(binding, event))) ||
+          failed;
+      }
+    }
+    // Every listener was called; one that threw gets the event again later (so do the others: at least once).
+    return failed ? { code: 'LISTENER_FAILED', retryable: true } : undefined;
+  }
+
+  async #afterStep(item: WorkItem): Promise<void> {
+    const { store, providers, clock } = this.deps;
+    const record = await store.get(item.bindingId);
+    if (!record) return; // purged by retention: nothing left to act on
+    const provider = providers.get(record.provider);
+    const context = providerContext(record, clock.now(), 'callback');
+    if (item.kind === 'binding.after_failure') {
+      await provider.afterFailure?.(context);
+      return;
+    }
+    // The binding names the card the store kept (an earlier one, when the token was already saved).
+    const card = record.card ? await store.getCard(record.card.id) : undefined;
+    // A card the customer removed since needs no follow-up from the binding that saved it.
+    if (card) await provider.afterSuccess?.({ ...context, card });
+  }
+
+  async #safely(listener: CardBindingListener, hook: string, call: () => unknown): Promise<boolean> {
+    try {
+      await call();
+      return true;
+    } catch (error) {
+      this.deps.logger.error(
+        { event: 'listener.failed', listener: listener.constructor.name, hook, error },
+        'a binding listener threw',
+      );
+      return false;
+    }
+  }
+}
