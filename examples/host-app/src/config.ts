@@ -1,5 +1,6 @@
 import { parseConfig } from '@cardbind/core';
 import { z } from 'zod';
+import { SessionKeyList, SessionSecretText } from './http/session-keys.js';
 
 const optionalText = z
   .string()
@@ -8,6 +9,12 @@ const optionalText = z
   .optional();
 
 const optionalUrl = optionalText.pipe(z.url().optional());
+
+/** Addresses and CIDR ranges, as Fastify's `trustProxy` (proxy-addr) takes them. */
+const TrustedProxies = z
+  .string()
+  .transform((text) => text.split(',').map((entry) => entry.trim()))
+  .pipe(z.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()])).min(1));
 
 const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -22,9 +29,24 @@ export const HostAppEnv = z
     HOST: z.string().trim().min(1).default('127.0.0.1'),
     /** The address customers' browsers and providers reach the app at; default `http://localhost:{PORT}`. */
     PUBLIC_URL: optionalUrl,
-    /** Key of the session cookie's HMAC; default: random per process (sessions end on restart). */
-    SESSION_SECRET: optionalText.pipe(z.string().min(32).optional()),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+    /** `production` makes a configured session key mandatory (see the refinement below). */
+    NODE_ENV: optionalText,
+    /** The session cookie's HMAC key, known as key id `main`; default: random per process. */
+    SESSION_SECRET: optionalText.pipe(SessionSecretText.optional()),
+    /** Several keys for a rotation, `id:secret,...`, the first current; instead of SESSION_SECRET. */
+    SESSION_SECRETS: optionalText.pipe(SessionKeyList.optional()),
+    /**
+     * `info` by default: that is the level of cardbind's `binding.transition` lines (and `warn` that of
+     * `callback.rejected`), the audit trail an operator needs when a customer or a provider disputes
+     * what happened. A quieter level drops it.
+     */
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /**
+     * The proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For is believed. Unset:
+     * none, and the source address is the socket's. Behind a load balancer, name it: otherwise every
+     * customer has the balancer's address, in the logs and in the per-address start limit.
+     */
+    TRUST_PROXY: optionalText.pipe(TrustedProxies.optional()),
 
     PAYTURE_BASE_URL: optionalUrl,
     PAYTURE_ADD_TERMINAL: optionalText,
@@ -41,6 +63,11 @@ export const HostAppEnv = z
     POLL_INTERVAL_MS: count(3_000),
     /** Starting bindings is rate-limited per customer, as the seed's backend recommends. */
     START_RATE_LIMIT: count(5),
+    /**
+     * And per source address, so one client cannot multiply its allowance by logging in as many
+     * customers. Higher than the per-customer limit: customers behind one office NAT share an address.
+     */
+    START_RATE_LIMIT_PER_ADDRESS: count(20),
     START_RATE_WINDOW_MS: count(60_000),
   })
   .superRefine((env, ctx) => {
@@ -58,6 +85,27 @@ export const HostAppEnv = z
       'PAYTURE_CUSTOMER_SECRET',
     ]);
     requireWith('PAYONLINE_BASE_URL', ['PAYONLINE_MERCHANT_ID', 'PAYONLINE_PRIVATE_SECURITY_KEY']);
+    if (env.SESSION_SECRET !== undefined && env.SESSION_SECRETS !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SESSION_SECRETS'],
+        message: 'set SESSION_SECRET or SESSION_SECRETS, not both',
+      });
+    }
+    // A random per-process key ends every session on each restart and deploy, and behind a load
+    // balancer each instance refuses the others' cookies: in production that is an outage, not a default.
+    if (
+      env.NODE_ENV === 'production' &&
+      env.SESSION_SECRET === undefined &&
+      env.SESSION_SECRETS === undefined
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SESSION_SECRET'],
+        message:
+          'is required when NODE_ENV=production (or SESSION_SECRETS): a random per-process key would end every session on restart and break them behind a load balancer',
+      });
+    }
   });
 export type HostAppEnv = z.output<typeof HostAppEnv>;
 export type HostAppEnvInput = z.input<typeof HostAppEnv>;

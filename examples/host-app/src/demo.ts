@@ -10,7 +10,10 @@ export interface RunningDemo {
   close(): Promise<void>;
 }
 
-export interface StartDemoOptions extends Pick<StartHostAppOptions, 'logStream' | 'requestLog' | 'now'> {
+export interface StartDemoOptions extends Pick<
+  StartHostAppOptions,
+  'logStream' | 'requestLog' | 'sessionStore' | 'now'
+> {
   emulators?: EmulatorOptions;
   /** A bundle made earlier (tests start several apps and bundle once). */
   script?: string;
@@ -38,6 +41,7 @@ export async function startDemo(
       ...(providers.testCards === undefined ? {} : { testCards: providers.testCards }),
       ...(options.logStream === undefined ? {} : { logStream: options.logStream }),
       ...(options.requestLog === undefined ? {} : { requestLog: options.requestLog }),
+      ...(options.sessionStore === undefined ? {} : { sessionStore: options.sessionStore }),
       ...(options.now === undefined ? {} : { now: options.now }),
     });
   } catch (error) {

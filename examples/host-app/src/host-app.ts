@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CardBindingService } from '@cardbind/core';
@@ -8,7 +7,10 @@ import { allowsLoopbackHttp, createCardBindingService, type ProviderSettings } f
 import type { ClientConfig, HostAppContext } from './host-context.js';
 import { buildApp } from './http/build-app.js';
 import type { RequestLog } from './http/request-log.js';
+import { CustomerSessions } from './http/customer-session.js';
 import { SessionCookieSigner } from './http/session-cookie.js';
+import { sessionKeysFrom } from './http/session-keys.js';
+import { InMemorySessionStore, type SessionStore } from './http/session-store.js';
 import { StartRateLimiter } from './http/start-rate-limiter.js';
 import { loadPageAssets } from './page-assets.js';
 
@@ -21,6 +23,11 @@ export interface StartHostAppOptions {
   testCards?: ClientConfig['testCards'];
   logStream?: NodeJS.WritableStream;
   requestLog?: RequestLog;
+  /**
+   * Where sessions live; default: this process's memory. Instances behind one load balancer must share
+   * one (a table in the host's database), or each refuses the sessions the others opened.
+   */
+  sessionStore?: SessionStore;
   now?: () => number;
 }
 
@@ -64,6 +71,7 @@ export async function startHostApp(options: StartHostAppOptions): Promise<Runnin
       {
         server,
         logLevel: env.LOG_LEVEL,
+        trustProxy: env.TRUST_PROXY ?? false,
         ...(options.logStream === undefined ? {} : { logStream: options.logStream }),
         ...(options.requestLog === undefined ? {} : { requestLog: options.requestLog }),
       },
@@ -76,11 +84,14 @@ export async function startHostApp(options: StartHostAppOptions): Promise<Runnin
         });
         return {
           service,
-          sessions: new SessionCookieSigner(env.SESSION_SECRET ?? randomBytes(32).toString('base64url'), {
-            now,
-          }),
+          sessions: new CustomerSessions(
+            new SessionCookieSigner(sessionKeysFrom(env)),
+            options.sessionStore ?? new InMemorySessionStore({ now }),
+            { now },
+          ),
           startLimiter: new StartRateLimiter({
-            limit: env.START_RATE_LIMIT,
+            perCustomer: env.START_RATE_LIMIT,
+            perAddress: env.START_RATE_LIMIT_PER_ADDRESS,
             windowMs: env.START_RATE_WINDOW_MS,
             now,
           }),

@@ -1,5 +1,5 @@
 import type { CardBindingService } from '@cardbind/core';
-import type { SessionCookieSigner } from './http/session-cookie.js';
+import type { CustomerSessions } from './http/customer-session.js';
 import type { StartRateLimiter } from './http/start-rate-limiter.js';
 import type { ClientConfig } from './shared/api-types.js';
 
@@ -16,7 +16,7 @@ export type { ClientConfig };
 /** Everything the routes share. */
 export interface HostAppContext {
   service: CardBindingService;
-  sessions: SessionCookieSigner;
+  sessions: CustomerSessions;
   startLimiter: StartRateLimiter;
   publicUrl: URL;
   /** Open bindings older than this are expired on their next status check (the seed's 5 minutes). */

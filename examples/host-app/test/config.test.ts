@@ -20,7 +20,11 @@ describe('the host app environment', () => {
       HOST: '127.0.0.1',
       BINDING_DEADLINE_MS: 300_000,
       START_RATE_LIMIT: 5,
+      START_RATE_LIMIT_PER_ADDRESS: 20,
+      // The level of cardbind's transition lines: the audit trail is on unless someone turns it off.
+      LOG_LEVEL: 'info',
     });
+    expect(env.TRUST_PROXY).toBeUndefined();
     expect(env.PAYTURE_BASE_URL).toBeUndefined();
     expect(env.PAYONLINE_BASE_URL).toBeUndefined();
   });
@@ -47,5 +51,43 @@ describe('the host app environment', () => {
     expect(configError({ PORT: 'eighty' }).field).toBe('PORT');
     expect(configError({ PUBLIC_URL: 'not a url' }).field).toBe('PUBLIC_URL');
     expect(configError({ START_RATE_LIMIT: '0' }).field).toBe('START_RATE_LIMIT');
+  });
+
+  it('requires a session key under NODE_ENV=production, and only there', () => {
+    const error = configError({ NODE_ENV: 'production' });
+    expect(error.field).toBe('SESSION_SECRET');
+    expect(error.message).toMatch(/NODE_ENV=production/);
+    expect(parseHostAppEnv({ NODE_ENV: 'development' }).SESSION_SECRET).toBeUndefined();
+    expect(
+      parseHostAppEnv({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) }).SESSION_SECRET,
+    ).toBeDefined();
+  });
+
+  it('reads SESSION_SECRETS as id:secret pairs, first current, never quoting a secret', () => {
+    const first = 'first-secret-that-is-long-enough-00';
+    const second = 'second:secret:with:colons-long-enough';
+    const env = parseHostAppEnv({ NODE_ENV: 'production', SESSION_SECRETS: `k2:${first}, k1:${second}` });
+    expect(env.SESSION_SECRETS?.map((key) => key.id)).toEqual(['k2', 'k1']);
+    expect(env.SESSION_SECRETS?.map((key) => key.secret.reveal())).toEqual([first, second]);
+    expect(JSON.stringify(env)).not.toContain(first);
+
+    for (const bad of [`k1:short`, `:${first}`, `${first}`, `k1:${first},k1:${second}`, `k 1:${first}`]) {
+      const error = configError({ SESSION_SECRETS: bad });
+      expect(error.field).toBe('SESSION_SECRETS');
+      expect(error.message).not.toContain(first);
+      expect(error.message).not.toContain('short');
+    }
+    expect(configError({ SESSION_SECRET: first, SESSION_SECRETS: `k1:${first}` }).field).toBe(
+      'SESSION_SECRETS',
+    );
+  });
+
+  it('takes TRUST_PROXY as addresses and CIDR ranges only', () => {
+    expect(parseHostAppEnv({ TRUST_PROXY: '10.0.0.0/8, 192.0.2.1,::1' }).TRUST_PROXY).toEqual([
+      '10.0.0.0/8',
+      '192.0.2.1',
+      '::1',
+    ]);
+    expect(configError({ TRUST_PROXY: 'true' }).field).toMatch(/^TRUST_PROXY/);
   });
 });

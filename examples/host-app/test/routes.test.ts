@@ -2,6 +2,7 @@ import { fillFormParams, FormAction, toUrlSearchParams } from '@cardbind/core/cl
 import { TEST_CARDS } from '@cardbind/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleBrowserScript } from '../src/browser-bundle.js';
+import { SessionClaims } from '../src/http/session-cookie.js';
 import { BindingEnvelope, CardsEnvelope, ErrorBody } from '../src/shared/api-types.js';
 import { startTestHost, type TestHost } from './support/test-host.js';
 
@@ -107,11 +108,17 @@ describe('customer authentication', () => {
 
     const cookie = await logIn('mallory');
     const [name, value = ''] = cookie.split('=');
-    const [payload = '', signature = ''] = value.split('.');
+    const [keyId = '', payload = '', signature = ''] = value.split('.');
+    const claims = SessionClaims.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
     const otherCustomer = Buffer.from(
-      JSON.stringify({ customerId: 'alice', expiresAt: now + 60_000 }),
+      JSON.stringify({ ...claims, customerId: 'alice', expiresAt: now + 60_000 }),
     ).toString('base64url');
-    for (const forged of [`${otherCustomer}.${signature}`, `${payload}.${signature.slice(1)}x`, payload]) {
+    for (const forged of [
+      `${keyId}.${otherCustomer}.${signature}`,
+      `${keyId}.${payload}.${signature.slice(1)}x`,
+      `${keyId}.${payload}`,
+      `${payload}.${signature}`,
+    ]) {
       const answer = await call('/api/cards', { cookie: `${name}=${forged}` });
       expect(answer.status).toBe(401);
     }

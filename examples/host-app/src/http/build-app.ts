@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { Readable } from 'node:stream';
 import { redactText } from '@cardbind/core';
@@ -11,14 +12,16 @@ import { paytureReturnRoute } from '../routes/payture-return.js';
 import { providerCallbackRoutes } from '../routes/provider-callbacks.js';
 import { sessionRoutes } from '../routes/session.js';
 import { appLoggerOptions, type LogLevel } from './app-logger.js';
-import { installErrorHandler } from './error-handler.js';
+import { frameworkErrorHandler, installErrorHandler } from './error-handler.js';
 import type { RequestLog } from './request-log.js';
-import { applyBaselineHeaders } from './security-headers.js';
+import { applyResponseHeaders } from './security-headers.js';
 
 export interface BuildAppOptions {
   /** An http.Server that is already listening: its address is known before the container is built. */
   server: Server;
   logLevel: LogLevel;
+  /** Proxies whose X-Forwarded-For sets `request.ip`; false: the socket's address, always. */
+  trustProxy: false | readonly string[];
   logStream?: NodeJS.WritableStream;
   requestLog?: RequestLog;
 }
@@ -37,16 +40,21 @@ export async function buildApp(
     // One line per request, written below with the URL redacted, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
-    trustProxy: false,
+    trustProxy: options.trustProxy === false ? false : [...options.trustProxy],
+    // Request ids end up in the audit trail: random, so they are unique across restarts and instances,
+    // and never taken from a request header, so a caller cannot write someone else's id into the log.
+    genReqId: () => randomUUID(),
+    // The router's own refusals (a malformed or overlong URL) would otherwise answer with Fastify's
+    // JSON, which quotes the URL, and skip the app's headers.
+    frameworkErrors: frameworkErrorHandler,
   });
   const context = createContext(app);
 
   installErrorHandler(app);
   await app.register(cookie);
 
-  app.addHook('onSend', async (_request, reply, payload) => {
-    applyBaselineHeaders(reply);
-    if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+  app.addHook('onSend', async (request, reply, payload) => {
+    applyResponseHeaders(request, reply);
     return payload;
   });
   app.addHook('onResponse', async (request, reply) => {

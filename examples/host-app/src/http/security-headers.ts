@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** Headers every answer gets unless a route set its own (provider pages keep theirs as they are). */
 export const BASELINE_HEADERS: Readonly<Record<string, string>> = {
@@ -10,10 +10,16 @@ export const BASELINE_HEADERS: Readonly<Record<string, string>> = {
   'x-frame-options': 'DENY',
 };
 
-export function applyBaselineHeaders(reply: FastifyReply): void {
+/**
+ * The headers every answer gets: the baseline, `cache-control: no-store` unless the route chose its
+ * own, and the request's id (`x-request-id`), which the audit trail's lines carry.
+ */
+export function applyResponseHeaders(request: FastifyRequest, reply: FastifyReply): void {
   for (const [name, value] of Object.entries(BASELINE_HEADERS)) {
     if (!reply.hasHeader(name)) void reply.header(name, value);
   }
+  if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+  void reply.header('x-request-id', request.id);
 }
 
 /**

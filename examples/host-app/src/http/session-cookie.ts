@@ -1,5 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { CardBindingError } from '@cardbind/core';
 import { z } from 'zod';
+import type { SessionKey } from './session-keys.js';
 
 export const SESSION_COOKIE = 'cardbind_demo_session';
 
@@ -9,41 +11,47 @@ export const CustomerName = z
   .trim()
   .regex(/^[A-Za-z0-9_-]{1,40}$/, 'use 1 to 40 letters, digits, "-" or "_"');
 
-const Payload = z.object({ customerId: CustomerName, expiresAt: z.number().int().positive() });
-type Payload = z.infer<typeof Payload>;
+/** What a session cookie says: which server-side session, whose, and until when. */
+export const SessionClaims = z.object({
+  /** 128 random bits naming the server-side session record; logout deletes that record. */
+  sessionId: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
+  customerId: CustomerName,
+  expiresAt: z.number().int().positive(),
+});
+export type SessionClaims = z.infer<typeof SessionClaims>;
 
 /**
- * A session cookie that needs no server-side storage: `payload.signature`, where the payload is
- * base64url JSON and the signature an HMAC-SHA-256 over it. Anyone can read the customer id, nobody
- * without the secret can forge or alter it, and an expiry inside the payload bounds a stolen cookie.
+ * The session cookie's signature: `keyId.payload.mac`, where the payload is base64url JSON and the mac
+ * an HMAC-SHA-256 over the key id and the payload. Anyone can read it; nobody without a key can forge or
+ * alter it. The key id says which key signed it, so several keys can be accepted at once: the first
+ * signs, the others only verify, and a key is rotated by putting a new one first and dropping the old
+ * one once its cookies have expired. A valid signature is necessary, not sufficient: the session must
+ * also still exist on the server (`CustomerSessions`).
  */
 export class SessionCookieSigner {
-  readonly #secret: Buffer;
-  readonly #lifetimeMs: number;
-  readonly #now: () => number;
+  readonly #current: SessionKey;
+  readonly #keys: ReadonlyMap<string, SessionKey>;
 
-  constructor(secret: string, options: { lifetimeMs?: number; now?: () => number } = {}) {
-    this.#secret = Buffer.from(secret, 'utf8');
-    this.#lifetimeMs = options.lifetimeMs ?? 8 * 60 * 60_000;
-    this.#now = options.now ?? Date.now;
+  constructor(keys: readonly SessionKey[]) {
+    const [current] = keys;
+    if (current === undefined) throw new CardBindingError('CONFIG_INVALID', 'No session cookie key');
+    this.#current = current;
+    this.#keys = new Map(keys.map((key) => [key.id, key]));
   }
 
-  get lifetimeMs(): number {
-    return this.#lifetimeMs;
+  sign(claims: SessionClaims): string {
+    const encoded = Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url');
+    return `${this.#current.id}.${encoded}.${mac(this.#current, encoded)}`;
   }
 
-  sign(customerId: string): string {
-    const payload: Payload = { customerId, expiresAt: this.#now() + this.#lifetimeMs };
-    const encoded = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
-    return `${encoded}.${this.#mac(encoded)}`;
-  }
-
-  /** The customer id of a valid, unexpired cookie; undefined for anything else. */
-  verify(cookie: string | undefined): string | undefined {
+  /** The claims of a cookie that one of the keys signed, unexpired at `now`; undefined otherwise. */
+  verify(cookie: string | undefined, now: number): SessionClaims | undefined {
     if (!cookie) return undefined;
-    const [encoded, signature, ...rest] = cookie.split('.');
-    if (!encoded || !signature || rest.length > 0) return undefined;
-    const expected = Buffer.from(this.#mac(encoded), 'utf8');
+    const [keyId, encoded, signature, ...rest] = cookie.split('.');
+    if (!keyId || !encoded || !signature || rest.length > 0) return undefined;
+    const key = this.#keys.get(keyId);
+    if (key === undefined) return undefined;
+    const expected = Buffer.from(mac(key, encoded), 'utf8');
     const given = Buffer.from(signature, 'utf8');
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
     let json: unknown;
@@ -52,12 +60,15 @@ export class SessionCookieSigner {
     } catch {
       return undefined;
     }
-    const payload = Payload.safeParse(json);
-    if (!payload.success || payload.data.expiresAt <= this.#now()) return undefined;
-    return payload.data.customerId;
+    const claims = SessionClaims.safeParse(json);
+    if (!claims.success || claims.data.expiresAt <= now) return undefined;
+    return claims.data;
   }
+}
 
-  #mac(encoded: string): string {
-    return createHmac('sha256', this.#secret).update(`session.v1.${encoded}`).digest('base64url');
-  }
+/** The key id is signed too, so a cookie cannot be re-labelled to pick which key checks it. */
+function mac(key: SessionKey, encoded: string): string {
+  return createHmac('sha256', key.secret.reveal())
+    .update(`session.v2.${key.id}.${encoded}`)
+    .digest('base64url');
 }

@@ -1,8 +1,9 @@
-import { type Binding, CardBindingError, isTerminal } from '@cardbind/core';
+import { type Binding, CardBindingError, type CustomerScope, isTerminal } from '@cardbind/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { HostApiError } from '../http/api-error.js';
 import { requireCustomer } from '../http/customer-session.js';
+import { requestInfoOf } from '../http/request-info.js';
 import { assertSameOrigin } from '../http/same-origin.js';
 import { toBindingView } from '../http/views.js';
 import type { HostAppContext } from '../host-context.js';
@@ -25,14 +26,15 @@ export function bindingRoutes(app: FastifyInstance, context: HostAppContext): vo
 
   app.post('/api/bindings', async (request, reply) => {
     assertSameOrigin(request);
-    const customerId = requireCustomer(request, context.sessions);
+    const customerId = await requireCustomer(request, context.sessions);
     const body = StartBody.safeParse(request.body);
     if (!body.success) {
       throw new HostApiError(400, 'BAD_REQUEST', `Choose a provider: ${service.providerIds.join(' or ')}`);
     }
-    const decision = context.startLimiter.take(customerId);
-    if (!decision.allowed) {
-      const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+    const { provider, idempotencyKey } = body.data;
+    const permit = context.startLimiter.admit({ customerId, sourceAddress: request.ip, idempotencyKey });
+    if (!permit.allowed) {
+      const seconds = Math.max(1, Math.ceil(permit.retryAfterMs / 1000));
       throw new HostApiError(
         429,
         'RATE_LIMITED',
@@ -40,14 +42,22 @@ export function bindingRoutes(app: FastifyInstance, context: HostAppContext): vo
         { 'retry-after': String(seconds) },
       );
     }
-    const { provider, idempotencyKey } = body.data;
     const returnUrl = context.returnUrlFor(provider);
-    const binding = await service.start({
-      provider,
-      customer: { id: customerId, ip: request.ip },
-      ...(returnUrl === undefined ? {} : { returnUrl }),
-      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
-    });
+    let binding: Binding;
+    try {
+      binding = await service.start(
+        {
+          provider,
+          customer: { id: customerId, ip: request.ip },
+          ...(returnUrl === undefined ? {} : { returnUrl }),
+          ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+        },
+        { requestInfo: requestInfoOf(request) },
+      );
+    } catch (error) {
+      permit.startFailed();
+      throw error;
+    }
     return reply.code(201).send({ binding: toBindingView(binding) });
   });
 
@@ -57,23 +67,26 @@ export function bindingRoutes(app: FastifyInstance, context: HostAppContext): vo
    */
   app.post('/api/bindings/:id/report', async (request) => {
     assertSameOrigin(request);
-    const customerId = requireCustomer(request, context.sessions);
+    const customerId = await requireCustomer(request, context.sessions);
     const params = BindingIdParams.safeParse(request.params);
     if (!params.success) throw new CardBindingError('BINDING_NOT_FOUND', 'No binding with this id');
     const report = AppReportBody.safeParse(request.body);
     if (!report.success) throw new HostApiError(400, 'BAD_REQUEST', 'The report is malformed');
-    const binding = await service.finalise(params.data.id, { customerId, query: report.data });
+    const binding = await service.finalise(params.data.id, {
+      customerId,
+      query: report.data,
+      requestInfo: requestInfoOf(request),
+    });
     return { binding: toBindingView(binding) };
   });
 
   app.get('/api/bindings/:id', async (request) => {
-    const customerId = requireCustomer(request, context.sessions);
+    const customerId = await requireCustomer(request, context.sessions);
     const params = BindingIdParams.safeParse(request.params);
     if (!params.success) throw new CardBindingError('BINDING_NOT_FOUND', 'No binding with this id');
     const binding = await service.get(params.data.id, { customerId });
-    return {
-      binding: toBindingView(isTerminal(binding.status) ? binding : await refresh(binding, customerId)),
-    };
+    const scope = { customerId, requestInfo: requestInfoOf(request) };
+    return { binding: toBindingView(isTerminal(binding.status) ? binding : await refresh(binding, scope)) };
   });
 
   /**
@@ -81,11 +94,11 @@ export function bindingRoutes(app: FastifyInstance, context: HostAppContext): vo
    * then `expired`: the customer is told it failed instead of waiting forever. A passing provider
    * outage is not the customer's failure: the binding stays open and the next poll asks again.
    */
-  async function refresh(binding: Binding, customerId: string): Promise<Binding> {
+  async function refresh(binding: Binding, scope: CustomerScope): Promise<Binding> {
     const remainingMs = binding.createdAt.getTime() + context.deadlineMs - context.now();
-    if (remainingMs <= 0) return service.waitForCompletion(binding.id, { customerId, timeoutMs: 1 });
+    if (remainingMs <= 0) return service.waitForCompletion(binding.id, { ...scope, timeoutMs: 1 });
     try {
-      return await service.checkOrder(binding.id, { customerId });
+      return await service.checkOrder(binding.id, scope);
     } catch (error) {
       if (CardBindingError.is(error) && error.retryable) {
         app.log.warn(

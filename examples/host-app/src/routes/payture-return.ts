@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { currentCustomer } from '../http/customer-session.js';
+import { requestInfoOf } from '../http/request-info.js';
 import type { HostAppContext } from '../host-context.js';
 
 const ReturnQuery = z.object({
@@ -18,10 +19,14 @@ export function paytureReturnRoute(app: FastifyInstance, context: HostAppContext
     const query = ReturnQuery.safeParse(request.query);
     if (!query.success) return reply.redirect('/', 303);
     const bindingId = query.data.binding;
-    const customerId = currentCustomer(request, context.sessions);
+    const customerId = await currentCustomer(request, context.sessions);
     if (customerId !== undefined) {
       try {
-        await context.service.finalise(bindingId, { customerId, query: stringValues(request.query) });
+        await context.service.finalise(bindingId, {
+          customerId,
+          query: stringValues(request.query),
+          requestInfo: requestInfoOf(request),
+        });
       } catch (error) {
         // The page polls the status next and shows the failure (or a missing binding) as it is.
         request.log.info({ bindingId, err: error }, 'finalise on return did not complete');

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { HostApiError } from '../http/api-error.js';
 import { sendCallbackResponse, toCallbackRequest } from '../http/callback-request.js';
+import { requestInfoOf } from '../http/request-info.js';
 import type { HostAppContext } from '../host-context.js';
 
 const ProviderParams = z.object({ provider: z.string() });
@@ -21,7 +22,9 @@ export async function providerCallbackRoutes(app: FastifyInstance, context: Host
     // binding on, the customer goes back to the page, which polls for the result; any other answer
     // (a finished binding, a rejected post) is the provider's own page, sent as it is.
     scope.post('/payonline/3ds', async (request, reply) => {
-      const outcome = await context.service.handleCallback('payonline', toCallbackRequest(request));
+      const outcome = await context.service.handleCallback('payonline', toCallbackRequest(request), {
+        requestInfo: requestInfoOf(request),
+      });
       if (outcome.binding) return reply.redirect(`/?binding=${encodeURIComponent(outcome.binding.id)}`, 303);
       return sendCallbackResponse(reply, outcome.response);
     });
@@ -36,7 +39,9 @@ export async function providerCallbackRoutes(app: FastifyInstance, context: Host
         if (!context.service.providerIds.includes(provider)) {
           throw new HostApiError(404, 'NOT_FOUND', 'Not found');
         }
-        const outcome = await context.service.handleCallback(provider, toCallbackRequest(request));
+        const outcome = await context.service.handleCallback(provider, toCallbackRequest(request), {
+          requestInfo: requestInfoOf(request),
+        });
         return sendCallbackResponse(reply, outcome.response);
       },
     });

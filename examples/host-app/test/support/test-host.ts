@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { z } from 'zod';
 import { type RunningDemo, type StartDemoOptions, startDemo } from '../../src/demo.js';
 import { RequestLog } from '../../src/http/request-log.js';
 
@@ -15,6 +16,26 @@ export class LogCapture {
   text(): string {
     return this.lines.join('');
   }
+
+  /** Each line as the JSON object pino wrote; anything that is not one is left out. */
+  records(): Record<string, unknown>[] {
+    const records: Record<string, unknown>[] = [];
+    for (const line of this.text().split('\n')) {
+      const parsed = LogRecord.safeParse(parseJson(line));
+      if (parsed.success) records.push(parsed.data);
+    }
+    return records;
+  }
+}
+
+const LogRecord = z.record(z.string(), z.unknown());
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 export interface TestHost {
@@ -28,10 +49,11 @@ export interface TestHost {
 
 /**
  * The demo as `pnpm demo` starts it (emulators, bundle, Fastify on a real port), on port 0, with debug
- * logging captured and every request the host receives recorded.
+ * logging captured and every request the host receives recorded. An `undefined` variable is left unset,
+ * so a test can run with the app's own default (`LOG_LEVEL: undefined`).
  */
 export async function startTestHost(
-  env: Record<string, string> = {},
+  env: Record<string, string | undefined> = {},
   options: StartDemoOptions = {},
 ): Promise<TestHost> {
   const logs = new LogCapture();
