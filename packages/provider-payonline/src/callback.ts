@@ -7,14 +7,17 @@ import {
 } from '@cardbind/core';
 import { z } from 'zod';
 import { Digits } from './answer.js';
-import { callbackSecurityKey, securityKeysMatch } from './security-key.js';
+import type { PayOnlineConfig } from './config.js';
+import { callbackSecurityKey, messageDigest, securityKeysMatch } from './security-key.js';
 
 /**
  * PayOnline's server-to-server callback (the "CallbackUrl" set in the merchant account): a payment's
  * outcome, signed with MD5 over `DateTime&TransactionID&OrderId&Amount&Currency&PrivateSecurityKey`.
  * The key is compared in constant time; a callback that fails it is CALLBACK_REJECTED and changes
- * nothing. Note the signature does not cover RebillAnchor, CardNumber or Code/ErrorCode: PayOnline's
- * protocol trusts its own https delivery for those (see the README's security notes).
+ * nothing. The signature does not cover RebillAnchor, CardNumber or Code/ErrorCode: PayOnline's
+ * protocol trusts its own https delivery for those. So a replay of a genuine callback may carry other
+ * values; the provider lets the first verified callback for a binding decide (`callbackDigest`) and
+ * refuses callbacks whose DateTime is outside `callbackWindow` (`assertCallbackFresh`).
  */
 
 /** The request's fields, names case-folded; the body wins over the query (PayOnline may use either). */
@@ -77,6 +80,59 @@ export function verifyNotification(fields: ReadonlyMap<string, string>, key: Sec
   return notification;
 }
 
+/** PayOnline's DateTime, `yyyy-MM-dd HH:mm:ss` in UTC; undefined when it is not one. */
+export function parsePayOnlineDateTime(value: string): Date | undefined {
+  const text = value.trim();
+  const match = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(text);
+  if (!match) return undefined;
+  const [year = 0, month = 0, day = 0, hours = 0, minutes = 0, seconds = 0] = match.slice(1).map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day, hours, minutes, seconds));
+  // Date.UTC rolls 2026-02-30 into March (and reads years below 100 as 19xx): such text is no date.
+  return date.toISOString().replace('T', ' ').slice(0, 19) === text ? date : undefined;
+}
+
+/**
+ * Refuses a verified callback whose DateTime (the payment's time, signed) lies outside the window
+ * around `now`: an old callback replayed, or one signed for a time that has not come.
+ */
+export function assertCallbackFresh(
+  notification: Notification,
+  now: Date,
+  window: PayOnlineConfig['callbackWindow'],
+): void {
+  const paidAt = parsePayOnlineDateTime(notification.dateTime);
+  if (!paidAt) throw rejected('The PayOnline callback DateTime is not yyyy-MM-dd HH:mm:ss');
+  const age = now.getTime() - paidAt.getTime();
+  if (age > window.maxAgeMs) throw rejected('The PayOnline callback is older than callbackWindow allows');
+  if (-age > window.maxAheadMs) {
+    throw rejected('The PayOnline callback is dated later than callbackWindow allows');
+  }
+}
+
+/**
+ * What a callback said, as a keyed digest: a redelivery of the same callback matches it, a replay with
+ * another RebillAnchor, CardNumber, CardHolder or Code does not. (Custom fields are left out: they are
+ * the merchant's own and decide nothing.)
+ */
+export function callbackDigest(notification: Notification, key: Secret): string {
+  return messageDigest(
+    'payonline.callback',
+    [
+      notification.dateTime,
+      notification.transactionId,
+      notification.orderId,
+      notification.amount,
+      notification.currency,
+      notification.rebillAnchor ?? '',
+      notification.cardNumber ?? '',
+      notification.cardHolder ?? '',
+      notification.code ?? '',
+      notification.errorCode ?? '',
+    ],
+    key,
+  );
+}
+
 /** A callback reports a failure when it carries a Code other than 200 or any ErrorCode but 0. */
 export function isFailureNotification(notification: Notification): boolean {
   return (
@@ -86,13 +142,22 @@ export function isFailureNotification(notification: Notification): boolean {
 }
 
 /**
- * The card to save, with the RebillAnchor as its token. PayOnline sends the number already masked
- * (`************1111`); it is masked again defensively in case a full number ever arrives.
+ * The card to save: the RebillAnchor as its token, the masked number and holder for display. PayOnline
+ * sends the number already masked (`************1111`); it is masked again defensively in case a full
+ * number ever arrives. When PayOnline's 3-DS endpoint gave the host an anchor for this very transaction,
+ * that one is used: the host fetched it itself, while a callback's RebillAnchor is unsigned.
  */
-export function cardOfNotification(notification: Notification): CardToken | undefined {
-  if (notification.rebillAnchor === undefined) return undefined;
+export function cardOfNotification(
+  notification: Notification,
+  threeDsAnchor?: { readonly transactionId: string; readonly rebillAnchor: string },
+): CardToken | undefined {
+  const token =
+    threeDsAnchor?.transactionId === notification.transactionId
+      ? threeDsAnchor.rebillAnchor
+      : notification.rebillAnchor;
+  if (token === undefined) return undefined;
   return {
-    token: notification.rebillAnchor,
+    token,
     display: {
       maskedPan: safeMaskedPan(notification.cardNumber),
       ...(notification.cardHolder === undefined ? {} : { holder: notification.cardHolder }),

@@ -6,8 +6,8 @@ import { z } from 'zod';
 export const PAYONLINE_BASE_URL = 'https://secure.payonlinesystem.com';
 
 /**
- * Optional card fields the host may ask PayOnline's form for, by the PayOnline param they fill. The seed:
- * the app asks for them and sends them ONLY when the backend lists them.
+ * Optional card fields the host may ask PayOnline's form for, by the PayOnline param they fill. LitRes's
+ * form-params spec: the app asks for them and sends them ONLY when the backend lists them.
  */
 export const RequestedField = z.enum(['city', 'address', 'zip', 'state', 'phone', 'issuer']);
 export type RequestedField = z.infer<typeof RequestedField>;
@@ -40,7 +40,10 @@ export const PayOnlineConfig = z
     contentType: z.enum(['text', 'xml']).default('text'),
     /** `void` the verification payment once the card is saved, or `keep` it for a listener to credit. */
     afterBinding: z.enum(['void', 'keep']).default('void'),
-    /** An order still open this long after it was issued is expired (the seed's 5 minutes). */
+    /**
+     * An order still open this long after it was issued is expired (LitRes's form-params spec: 5
+     * minutes).
+     */
     orderDeadlineMs: z
       .number()
       .int()
@@ -48,9 +51,31 @@ export const PayOnlineConfig = z
       .default(5 * 60_000),
     /**
      * `browser-form`: the term_url page auto-submits the 3-D Secure result to PayOnline from the
-     * customer's browser (the seed's flow). `server`: the host completes it and shows a result page.
+     * customer's browser (LitRes's form-params flow). `server`: the host completes it and shows a result
+     * page.
      */
     threeDsMode: z.enum(['browser-form', 'server']).default('browser-form'),
+    /**
+     * How far a callback's signed DateTime may lie from the host's clock; outside it the callback is
+     * CALLBACK_REJECTED. PayOnline's DateTime is the payment's time, not the sending time, so a
+     * redelivery carries the original one: the window must cover a binding's whole life
+     * (`orderDeadlineMs`). The default hour does that twelve times over with room for a host that was
+     * down for a while; `maxAheadMs` allows for PayOnline's clock running ahead of the host's.
+     */
+    callbackWindow: z
+      .object({
+        maxAgeMs: z
+          .number()
+          .int()
+          .positive()
+          .default(60 * 60_000),
+        maxAheadMs: z
+          .number()
+          .int()
+          .nonnegative()
+          .default(5 * 60_000),
+      })
+      .default({ maxAgeMs: 60 * 60_000, maxAheadMs: 5 * 60_000 }),
     timeouts: HttpTimeouts.default(HttpTimeouts.parse({})),
     /** Extra attempts for Search, the one call that is safe to repeat. */
     retries: z.number().int().min(0).max(5).default(2),
@@ -65,6 +90,13 @@ export const PayOnlineConfig = z
       .default({ name: 'PayOnline', homepage: 'https://payonline.ru/' }),
   })
   .superRefine((config, issues) => {
+    if (config.callbackWindow.maxAgeMs < config.orderDeadlineMs) {
+      issues.addIssue({
+        code: 'custom',
+        path: ['callbackWindow', 'maxAgeMs'],
+        message: 'must be at least orderDeadlineMs: a genuine callback for an open binding can be that old',
+      });
+    }
     for (const field of ['baseUrl', 'termUrl'] as const) {
       try {
         assertSecureUrl(config[field], { allowLoopbackHttp: config.allowLoopbackHttp });

@@ -2,7 +2,10 @@ import type { FormParam } from '@cardbind/core';
 import type { PayOnlineConfig, RequestedField } from './config.js';
 import { authSecurityKey } from './security-key.js';
 
-/** PayOnline's Auth field for each card-form field the app fills (the seed's substitute vocabulary). */
+/**
+ * PayOnline's Auth field for each card-form field the app fills (the substitute vocabulary of LitRes's
+ * form-params spec).
+ */
 const CARD_PARAMS: readonly (readonly [name: string, substitute: string])[] = [
   ['CardHolderName', 'name'],
   ['CardNumber', 'number'],
@@ -32,7 +35,7 @@ export interface AuthParamsInput {
 /**
  * The params of the Auth request the app sends to PayOnline: the signed order fields first, then the
  * card fields as substitutes the app fills from what the customer types, then the optional fields the
- * host asked for (and only those: the seed forbids sending unlisted ones).
+ * host asked for (and only those: LitRes's form-params spec forbids sending unlisted ones).
  */
 export function buildAuthParams(config: PayOnlineConfig, input: AuthParamsInput): FormParam[] {
   const order = {

@@ -9,7 +9,6 @@ export {
 export {
   PayOnlineProvider,
   PAYONLINE_PROVIDER_ID,
-  AppReport,
   type PayOnlineProviderDependencies,
 } from './payonline-provider.js';
 export { PayOnlineRef } from './ref.js';
@@ -22,6 +21,7 @@ export {
   voidSecurityKey,
   refundSecurityKey,
   securityKeysMatch,
+  termUrlToken,
 } from './security-key.js';
 export {
   readAnswerRecords,
@@ -37,8 +37,21 @@ export {
 export { errorForCodes, declineMessage, providerCodeOf, type PayOnlineCodes } from './codes.js';
 export { buildAuthParams } from './form-params.js';
 export { orderIdFor } from './order-id.js';
-export { termUrlFor, parseMerchantData, threeDsCompletionForm, TERM_URL_ORDER_PARAM } from './three-ds.js';
-export { verifyNotification, Notification, isFailureNotification } from './callback.js';
+export {
+  termUrlFor,
+  orderOfTermUrl,
+  parseMerchantData,
+  threeDsCompletionForm,
+  TERM_URL_ORDER_PARAM,
+  TERM_URL_TOKEN_PARAM,
+} from './three-ds.js';
+export {
+  verifyNotification,
+  assertCallbackFresh,
+  parsePayOnlineDateTime,
+  Notification,
+  isFailureNotification,
+} from './callback.js';
 export { searchOrder, FoundPayment } from './search.js';
 export { voidTransaction } from './void.js';
 export {

@@ -15,46 +15,36 @@ import {
   type SavedCard,
   toCardBindingError,
 } from '@cardbind/core';
-import { z } from 'zod';
-import { Digits } from './answer.js';
 import {
+  assertCallbackFresh,
+  callbackDigest,
   cardOfNotification,
   isFailureNotification,
+  type Notification,
   requestFields,
-  safeMaskedPan,
   UNKNOWN_PAN,
   verifyNotification,
 } from './callback.js';
 import { declineMessage, errorForCodes } from './codes.js';
 import { endpoint, ENDPOINTS, type PayOnlineConfig } from './config.js';
 import { buildAuthParams } from './form-params.js';
-import { ORDER_ID_PATTERN, orderIdFor } from './order-id.js';
+import { orderIdFor } from './order-id.js';
 import { PayOnlineRef } from './ref.js';
 import { type FoundPayment, searchOrder } from './search.js';
 import {
   autoSubmitResponse,
   completeThreeDsOnServer,
   messageResponse,
+  orderOfTermUrl,
   parseMerchantData,
   parsePaRes,
-  TERM_URL_ORDER_PARAM,
   termUrlFor,
   threeDsCompletionForm,
+  threeDsReturnDigest,
 } from './three-ds.js';
 import { voidTransaction } from './void.js';
 
 export const PAYONLINE_PROVIDER_ID = 'payonline';
-
-/**
- * What the app may report to the host after PayOnline accepted its request (`finalise(id, { query })`).
- * The anchor is used only once Search confirms a successful payment with that TransactionId.
- */
-export const AppReport = z.object({
-  transactionId: Digits.optional(),
-  rebillAnchor: z.string().min(1).max(200).optional(),
-  maskedPan: z.string().max(32).optional(),
-});
-export type AppReport = z.infer<typeof AppReport>;
 
 const ACKNOWLEDGED: CallbackResponse = {
   status: 200,
@@ -121,28 +111,13 @@ export class PayOnlineProvider implements CardBindingProvider {
   }
 
   /**
-   * The app came back with what PayOnline answered it (`transactionId`, `rebillAnchor`, `maskedPan`).
-   * Its claims are remembered but believed only when Search confirms that transaction for this order.
+   * The app came back (with what PayOnline answered it, for hosts that pass it on as `query`). Its report
+   * is never read: a customer's app could report any token and card. Coming back only makes the
+   * service ask Search now, and a binding whose customer returned is `processing` (core's rule); the
+   * card is saved by PayOnline's signed callback, or by PayOnline's own 3-DS answer to the host.
    */
   async finalise(ctx: ProviderContext): Promise<ProviderOutcome> {
-    const ref = readRef(ctx.providerRef);
-    const report = AppReport.safeParse(ctx.query ?? {});
-    if (
-      !report.success ||
-      report.data.transactionId === undefined ||
-      report.data.rebillAnchor === undefined
-    ) {
-      return this.#outcomeFromSearch(ref);
-    }
-    const claimed = {
-      rebillAnchor: report.data.rebillAnchor,
-      anchorTransactionId: report.data.transactionId,
-      ...(report.data.maskedPan === undefined ? {} : { maskedPan: safeMaskedPan(report.data.maskedPan) }),
-    };
-    const outcome = await this.#outcomeFromSearch({ ...ref, ...claimed });
-    if (outcome.status === 'pending')
-      return { ...outcome, providerRef: { ...outcome.providerRef, ...claimed } };
-    return outcome;
+    return this.#outcomeFromSearch(readRef(ctx.providerRef));
   }
 
   async handleCallback(ctx: ProviderCallbackContext): Promise<CallbackResult> {
@@ -228,11 +203,13 @@ export class PayOnlineProvider implements CardBindingProvider {
 
   async #outcomeFromSearch(ref: PayOnlineRef): Promise<ProviderOutcome> {
     const payments = await searchOrder(this.#http, this.#config, ref.orderId);
-    const confirmed = findPayment(payments, ref.anchorTransactionId);
-    if (confirmed && ref.rebillAnchor !== undefined) {
+    const anchor = ref.threeDsAnchor;
+    const confirmed = findPayment(payments, anchor?.transactionId);
+    if (confirmed && anchor) {
+      // Both sources are PayOnline's own answers to the host; neither carries the card's digits.
       return {
         status: 'succeeded',
-        card: { token: ref.rebillAnchor, display: { maskedPan: ref.maskedPan ?? UNKNOWN_PAN } },
+        card: { token: anchor.rebillAnchor, display: { maskedPan: UNKNOWN_PAN } },
         ...(ref.transactionId === confirmed.transactionId
           ? {}
           : { providerRef: { transactionId: confirmed.transactionId } }),
@@ -240,7 +217,7 @@ export class PayOnlineProvider implements CardBindingProvider {
     }
     const payment = findPayment(payments, ref.transactionId) ?? payments[0];
     if (!payment) return { status: 'pending' };
-    // Paid, but the card token comes only with the callback (or a report Search can confirm).
+    // Paid, but the card token comes only with the callback (or PayOnline's 3-DS answer to the host).
     return {
       status: 'pending',
       processing: true,
@@ -250,20 +227,34 @@ export class PayOnlineProvider implements CardBindingProvider {
     };
   }
 
+  /**
+   * The bank's post to the term_url. Nothing is signed for PayOnline unless the URL carries the order's
+   * token, and the order takes one bank return: a later post with another transaction or other 3-DS data
+   * is refused, the same post again (a browser re-submitting the bank's form) is answered again.
+   */
   async #threeDsReturn(
     ctx: ProviderCallbackContext,
     fields: ReadonlyMap<string, string>,
   ): Promise<CallbackResult> {
-    const orderId = ctx.request.query[TERM_URL_ORDER_PARAM];
-    if (orderId === undefined || !ORDER_ID_PATTERN.test(orderId)) {
-      throw rejected('The 3-D Secure return names no order');
-    }
+    const orderId = orderOfTermUrl(ctx.request.query, this.#config);
     const md = parseMerchantData(fields.get('md') ?? '');
     const paRes = parsePaRes(fields.get('pares') ?? '');
     if (!md || !paRes) throw rejected('The 3-D Secure return carries a malformed MD or PaRes');
     const binding = await ctx.findBinding(orderId);
     if (!binding) throw rejected('The 3-D Secure return names an unknown order');
     const ref = readRef(binding.providerRef);
+    const threeDsReturn = {
+      transactionId: md.transactionId,
+      digest: threeDsReturnDigest(this.#config, { ...md, paRes }),
+    };
+    const taken = ref.threeDsReturn;
+    const repeated =
+      taken !== undefined &&
+      taken.transactionId === threeDsReturn.transactionId &&
+      taken.digest === threeDsReturn.digest;
+    if (taken !== undefined && !repeated) {
+      throw rejected('The term_url already took another 3-D Secure return for this order');
+    }
     if (ref.transactionId !== undefined && ref.transactionId !== md.transactionId) {
       throw rejected('The 3-D Secure return names another transaction than the order');
     }
@@ -276,8 +267,9 @@ export class PayOnlineProvider implements CardBindingProvider {
       };
     }
     const form = threeDsCompletionForm(this.#config, { ...md, paRes });
-    const transactionRef = { transactionId: md.transactionId };
+    const transactionRef = { transactionId: md.transactionId, threeDsReturn };
     if (this.#config.threeDsMode === 'browser-form') {
+      if (repeated) return { response: autoSubmitResponse(form) };
       return {
         response: autoSubmitResponse(form),
         update: {
@@ -286,10 +278,13 @@ export class PayOnlineProvider implements CardBindingProvider {
         },
       };
     }
+    // Server mode, the same return again: PayOnline took the first one (a refusal would have ended the
+    // binding), so it is not sent twice.
+    if (repeated) return { response: verifiedPage() };
     const result = await completeThreeDsOnServer(this.#http, form);
     if (result.kind === 'accepted') {
       return {
-        response: messageResponse('Card verified', 'Your card was verified. You can return to the app.'),
+        response: verifiedPage(),
         update: {
           bindingId: binding.bindingId,
           outcome: {
@@ -297,9 +292,15 @@ export class PayOnlineProvider implements CardBindingProvider {
             processing: true,
             providerRef: {
               ...transactionRef,
+              // PayOnline's answer to the host's own request: a source as good as its signed callback.
               ...(result.rebillAnchor === undefined
                 ? {}
-                : { rebillAnchor: result.rebillAnchor, anchorTransactionId: result.transactionId }),
+                : {
+                    threeDsAnchor: {
+                      transactionId: result.transactionId,
+                      rebillAnchor: result.rebillAnchor,
+                    },
+                  }),
             },
           },
         },
@@ -316,11 +317,18 @@ export class PayOnlineProvider implements CardBindingProvider {
     };
   }
 
+  /**
+   * PayOnline's server-to-server callback. Verified (signature, then the DateTime window) before anything
+   * is looked up. The first verified callback for a binding decides it; PayOnline repeating itself is
+   * acknowledged, and a later callback that says something else (the signature does not cover
+   * RebillAnchor, CardNumber or Code, so a replay can change them) is logged and changes nothing.
+   */
   async #notification(
     ctx: ProviderCallbackContext,
     fields: ReadonlyMap<string, string>,
   ): Promise<CallbackResult> {
     const notification = verifyNotification(fields, this.#config.privateSecurityKey);
+    assertCallbackFresh(notification, ctx.now, this.#config.callbackWindow);
     const binding = await ctx.findBinding(notification.orderId);
     if (!binding) {
       // Genuine, but not a binding's order (a later rebill charge, another system on this merchant).
@@ -330,30 +338,62 @@ export class PayOnlineProvider implements CardBindingProvider {
       );
       return { response: ACKNOWLEDGED };
     }
-    const providerRef = { transactionId: notification.transactionId };
-    if (isFailureNotification(notification)) {
-      const error = errorForCodes({ code: notification.code, errorCode: notification.errorCode });
-      return {
-        response: ACKNOWLEDGED,
-        update: { bindingId: binding.bindingId, outcome: { status: 'failed', error, providerRef } },
-      };
+    const ref = readRef(binding.providerRef);
+    const callback = {
+      transactionId: notification.transactionId,
+      digest: callbackDigest(notification, this.#config.privateSecurityKey),
+    };
+    const first = ref.callback;
+    if (first) {
+      if (first.transactionId !== callback.transactionId || first.digest !== callback.digest) {
+        this.#logger.warn(
+          {
+            event: 'payonline.callback_conflict',
+            bindingId: binding.bindingId,
+            orderId: notification.orderId,
+            transactionId: notification.transactionId,
+            firstTransactionId: first.transactionId,
+          },
+          'a verified PayOnline callback differs from the first one for this binding; it changes nothing',
+        );
+      }
+      return { response: ACKNOWLEDGED };
     }
-    const card = cardOfNotification(notification);
-    if (card) {
-      return {
-        response: ACKNOWLEDGED,
-        update: { bindingId: binding.bindingId, outcome: { status: 'succeeded', card, providerRef } },
-      };
-    }
-    this.#logger.warn(
-      { event: 'payonline.callback_without_anchor', bindingId: binding.bindingId },
-      'PayOnline reported a payment without RebillAnchor (is recurring enabled and the callback URL https?)',
-    );
     return {
       response: ACKNOWLEDGED,
-      update: { bindingId: binding.bindingId, outcome: { status: 'pending', processing: true, providerRef } },
+      update: {
+        bindingId: binding.bindingId,
+        outcome: this.#outcomeOfCallback(notification, ref, binding.bindingId, {
+          transactionId: notification.transactionId,
+          callback,
+        }),
+      },
     };
   }
+
+  #outcomeOfCallback(
+    notification: Notification,
+    ref: PayOnlineRef,
+    bindingId: string,
+    providerRef: Pick<PayOnlineRef, 'transactionId' | 'callback'>,
+  ): ProviderOutcome {
+    if (isFailureNotification(notification)) {
+      const error = errorForCodes({ code: notification.code, errorCode: notification.errorCode });
+      return { status: 'failed', error, providerRef };
+    }
+    const card = cardOfNotification(notification, ref.threeDsAnchor);
+    if (card) return { status: 'succeeded', card, providerRef };
+    this.#logger.warn(
+      { event: 'payonline.callback_without_anchor', bindingId },
+      'PayOnline reported a payment without RebillAnchor (is recurring enabled and the callback URL https?)',
+    );
+    return { status: 'pending', processing: true, providerRef };
+  }
+}
+
+/** Server mode's page once PayOnline accepted the 3-D Secure result. */
+function verifiedPage(): CallbackResponse {
+  return messageResponse('Card verified', 'Your card was verified. You can return to the app.');
 }
 
 function rejected(message: string): CardBindingError {

@@ -1,19 +1,30 @@
 import { z } from 'zod';
 import { Digits as TransactionId } from './answer.js';
 
+/** A keyed digest (hex) of what one message said, so a later one can be compared without keeping it. */
+const Digest = z.string().regex(/^[0-9a-f]{64}$/);
+
 /**
  * What PayOnline's provider remembers about a binding (stored by the service as the binding's opaque
- * providerRef). Never the private key or card data. `rebillAnchor` is a card token reported by the app
- * or PayOnline's own 3-DS answer; it is used only once Search confirms a successful payment with
- * `anchorTransactionId` for this order.
+ * providerRef). Never the private key or card data, and nothing the customer's app reported: every field
+ * comes from PayOnline's signed callback, PayOnline's answer to the host itself, or the host's own
+ * checks of the term_url. Field names changed when app reports stopped counting, so a ref stored by an
+ * older version (which could hold an app-reported anchor) is read without it.
  */
 export const PayOnlineRef = z.object({
   orderId: z.string().min(1).max(50),
   /** The payment's TransactionId, once a callback, a 3-DS return or Search named it. */
   transactionId: TransactionId.optional(),
-  rebillAnchor: z.string().min(1).max(200).optional(),
-  anchorTransactionId: TransactionId.optional(),
-  /** Display only (first 6 / last 4 at most), from the app's report. */
-  maskedPan: z.string().max(32).optional(),
+  /**
+   * The RebillAnchor PayOnline's 3-DS endpoint answered the host (server mode), for that transaction.
+   * It saves the card when PayOnline confirms the payment and its callback cannot carry the anchor.
+   */
+  threeDsAnchor: z
+    .object({ transactionId: TransactionId, rebillAnchor: z.string().min(1).max(200) })
+    .optional(),
+  /** The bank's return the term_url accepted: the one transaction, and the one PaRes/PD, it completes. */
+  threeDsReturn: z.object({ transactionId: TransactionId, digest: Digest }).optional(),
+  /** The first verified callback: it decides the binding; a later one that differs changes nothing. */
+  callback: z.object({ transactionId: TransactionId, digest: Digest }).optional(),
 });
 export type PayOnlineRef = z.infer<typeof PayOnlineRef>;

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Secret } from '@cardbind/core';
 
 /**
@@ -136,12 +136,44 @@ export function refundSecurityKey(
  * key byte by byte from response timings. The doc defines keys as lowercase; case is folded anyway.
  */
 export function securityKeysMatch(expected: string, received: string): boolean {
-  const a = Buffer.from(expected.toLowerCase(), 'utf8');
-  const b = Buffer.from(received.toLowerCase(), 'utf8');
+  return constantTimeEqual(expected.toLowerCase(), received.toLowerCase());
+}
+
+/** Equal strings, compared in a time that does not depend on where they differ. */
+export function constantTimeEqual(expected: string, received: string): boolean {
+  const a = Buffer.from(expected, 'utf8');
+  const b = Buffer.from(received, 'utf8');
   // timingSafeEqual needs equal lengths; comparing against itself keeps the time independent of `b`.
   if (a.length !== b.length) {
     timingSafeEqual(a, a);
     return false;
   }
   return timingSafeEqual(a, b);
+}
+
+/**
+ * HMAC-SHA256 under the private key over values cardbind issues or remembers itself (not a PayOnline
+ * formula). The purpose is hashed in with the values, so a digest made for one use never passes for
+ * another; the values are JSON-encoded so no choice of values can shift the boundary between them.
+ */
+function keyedDigest(purpose: string, values: readonly string[], key: Secret): Buffer {
+  return createHmac('sha256', key.reveal())
+    .update(JSON.stringify([purpose, ...values]), 'utf8')
+    .digest();
+}
+
+/**
+ * The token the term_url carries beside its order: only the host can make it, so a term_url built from
+ * an order id alone (order ids travel in callbacks and logs) or moved to another order is refused.
+ */
+export function termUrlToken(orderId: string, key: Secret): string {
+  return keyedDigest('payonline.term_url', [orderId], key).toString('base64url');
+}
+
+/**
+ * A digest of what a message said (hex), stored in the binding's ref instead of the message itself:
+ * its fields include the RebillAnchor, a card token, which has no place there.
+ */
+export function messageDigest(purpose: string, values: readonly string[], key: Secret): string {
+  return keyedDigest(purpose, values, key).toString('hex');
 }

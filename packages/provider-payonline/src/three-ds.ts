@@ -1,4 +1,4 @@
-import type { CallbackResponse, HttpClient } from '@cardbind/core';
+import { type CallbackResponse, CardBindingError, type HttpClient } from '@cardbind/core';
 import {
   Base64Value,
   interpretAuthAnswer,
@@ -14,7 +14,8 @@ import {
   STATIC_PAGE_CSP,
   type HtmlForm,
 } from './html.js';
-import { threeDsSecurityKey } from './security-key.js';
+import { ORDER_ID_PATTERN } from './order-id.js';
+import { constantTimeEqual, messageDigest, termUrlToken, threeDsSecurityKey } from './security-key.js';
 
 /**
  * 3-D Secure after PayOnline's Code 6001: the app sends the payer to the bank's ACS with PaReq, MD and
@@ -25,12 +26,40 @@ import { threeDsSecurityKey } from './security-key.js';
 
 /** The query parameter of the term_url that names the order, so the bank's post finds its binding. */
 export const TERM_URL_ORDER_PARAM = 'order';
+/** The query parameter of the term_url with the order's token (`termUrlToken`). */
+export const TERM_URL_TOKEN_PARAM = 'token';
 
-/** The term_url handed to the app for one order. */
-export function termUrlFor(config: Pick<PayOnlineConfig, 'termUrl'>, orderId: string): string {
+/**
+ * The term_url handed to the app for one order: the order and a token only the host can make for it.
+ * PayOnline's doc has the app send TermUrl to the bank, and the bank post back to it unchanged.
+ */
+export function termUrlFor(
+  config: Pick<PayOnlineConfig, 'termUrl' | 'privateSecurityKey'>,
+  orderId: string,
+): string {
   const url = new URL(config.termUrl);
   url.searchParams.set(TERM_URL_ORDER_PARAM, orderId);
+  url.searchParams.set(TERM_URL_TOKEN_PARAM, termUrlToken(orderId, config.privateSecurityKey));
   return url.toString();
+}
+
+/**
+ * The order a bank's post to the term_url is for. Refused (CALLBACK_REJECTED) unless the URL carries an
+ * order id cardbind issues and that order's token: nothing of it is read before the token checks out.
+ */
+export function orderOfTermUrl(
+  query: Readonly<Record<string, string>>,
+  config: Pick<PayOnlineConfig, 'privateSecurityKey'>,
+): string {
+  const orderId = query[TERM_URL_ORDER_PARAM];
+  if (orderId === undefined || !ORDER_ID_PATTERN.test(orderId)) {
+    throw new CardBindingError('CALLBACK_REJECTED', 'The 3-D Secure return names no order');
+  }
+  const token = query[TERM_URL_TOKEN_PARAM] ?? '';
+  if (!constantTimeEqual(termUrlToken(orderId, config.privateSecurityKey), token)) {
+    throw new CardBindingError('CALLBACK_REJECTED', "The 3-D Secure return lacks its order's token");
+  }
+  return orderId;
 }
 
 export interface MerchantData {
@@ -54,6 +83,18 @@ export function parseMerchantData(md: string): MerchantData | undefined {
 export function parsePaRes(paRes: string): string | undefined {
   const parsed = Base64Value.safeParse(paRes);
   return parsed.success ? parsed.data : undefined;
+}
+
+/** What one bank return said (MD and PaRes), as a keyed digest: the term_url takes one per order. */
+export function threeDsReturnDigest(
+  config: Pick<PayOnlineConfig, 'privateSecurityKey'>,
+  data: MerchantData & { readonly paRes: string },
+): string {
+  return messageDigest(
+    'payonline.3ds_return',
+    [data.transactionId, data.pd, data.paRes],
+    config.privateSecurityKey,
+  );
 }
 
 /** The signed fields PayOnline's 3-DS endpoint takes, as a form the browser (or the server) posts. */

@@ -29,10 +29,12 @@ async function payAsTheApp(ctx: ScenarioContext<PayOnlineEmulator>, card: TestCa
 describeProviderConformance<PayOnlineEmulator>({
   name: 'PayOnline',
   providerId: 'payonline',
-  startBackend: ({ callbackUrl }) =>
+  // The suite's clock: a callback's DateTime is judged against the host's clock (callbackWindow).
+  startBackend: ({ callbackUrl, clock }) =>
     startPayOnlineEmulator({
       privateSecurityKey: PRIVATE_KEY,
       callbackUrl: `${callbackUrl}/payonline/callback`,
+      clock,
     }),
   createModules: (env) => [
     payonlineModule({
@@ -48,7 +50,7 @@ describeProviderConformance<PayOnlineEmulator>({
     succeed: (ctx) => payAsTheApp(ctx, TEST_CARDS.success),
     decline: (ctx) => payAsTheApp(ctx, TEST_CARDS.decline),
   },
-  // The host polls (the seed's r_check_order); the card itself arrives by the verified callback.
+  // The host polls (LitRes's r_check_order); the card itself arrives by the verified callback.
   complete: 'checkOrder',
   secrets: [{ name: 'PayOnline private security key', value: PRIVATE_KEY }],
   allowLoopbackHttp: true,

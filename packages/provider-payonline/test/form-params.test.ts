@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import {
   authSecurityKey,
   orderIdFor,
+  termUrlToken,
   PayOnlineConfig,
   type PayOnlineConfigInput,
   payonlineModule,
@@ -50,7 +51,8 @@ describe('the form NextAction of init', () => {
       method: 'POST',
       processor: { name: 'PayOnline', homepage: 'https://payonline.ru/' },
       orderId,
-      termUrl: `https://shop.example.test/payonline/3ds?order=${orderId}`,
+      // The order, and a token only the host can make for it (see the term_url tests in security.test.ts).
+      termUrl: `https://shop.example.test/payonline/3ds?order=${orderId}&token=${termUrlToken(orderId, new Secret(PRIVATE_KEY))}`,
       params: [
         { name: 'MerchantId', value: '70001' },
         { name: 'OrderId', value: orderId },

@@ -4,6 +4,7 @@ import {
   cardBindingModule,
   CardBindingService,
   type CardBindingServiceOptions,
+  InMemoryBindingStore,
   ManualClock,
   SequentialIdGenerator,
 } from '@cardbind/core';
@@ -52,6 +53,8 @@ export interface PayOnlineHarness {
   /** The host app: `/payonline/callback` (server to server) and `/payonline/3ds` (term_url). */
   readonly host: RunningServer;
   readonly service: CardBindingService;
+  /** The service's store: the saved cards' tokens can be read only here. */
+  readonly store: InMemoryBindingStore;
   readonly clock: ManualClock;
   readonly captured: CapturedFlow;
   readonly hostCalls: HostCall[];
@@ -122,9 +125,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<PayOnl
   const callbackUrl = `${host.baseUrl}/payonline/callback`;
   emulator.setCallbackUrl(callbackUrl);
 
+  const store = new InMemoryBindingStore();
   const container = new Container();
   container.load(
     cardBindingModule({
+      store,
       clock,
       ids: new SequentialIdGenerator(),
       logger: captured.logger,
@@ -148,6 +153,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<PayOnl
     emulator,
     host,
     service: ready,
+    store,
     clock,
     captured,
     hostCalls,

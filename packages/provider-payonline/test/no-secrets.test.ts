@@ -57,7 +57,7 @@ async function runEverything(options: HarnessOptions): Promise<PayOnlineHarness>
   );
   await captured.track('wait slow', service.waitForCompletion(slow.id));
 
-  // A lost callback, then the app's report (the anchor travels in the query).
+  // A lost callback, then the app's report (a hint to ask Search now; never read for the card).
   h.emulator.faults.arm('callback', { kind: 'reset' }, { times: 1 });
   const reported = await start();
   const accepted = await h.submit(reported.nextAction, TEST_CARDS.mir);

@@ -121,6 +121,17 @@ describe('PayOnline emulator: Auth', () => {
     expect(callback?.['Code']).toBeUndefined();
   });
 
+  it("redelivers a callback with the payment's DateTime, not the time of sending (PayOnline's doc: the payment's date and time)", async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 15, 9, 0, 0));
+    const e = await start({ clock });
+    const answer = fieldsOf((await e.submitCard(authParams(e, TEST_CARDS.success))).body);
+    await e.callbacksSettled();
+    await clock.advance(45 * 60_000);
+    const again = await e.resendCallback(answer['Id'] ?? '');
+    expect(again.fields['DateTime']).toBe('2026-01-15 09:00:00');
+    expect(again.fields).toEqual(received[0]);
+  });
+
   it.each([
     ['a wrong SecurityKey', { SecurityKey: '0'.repeat(32) }, '4024'],
     ['another merchant', { MerchantId: '999' }, '4027'],
@@ -211,12 +222,13 @@ describe('PayOnline emulator: 3-D Secure', () => {
     const page = await post(answer['ACSUrl'] ?? '', {
       PaReq: answer['PaReq'] ?? '',
       MD: md,
-      TermUrl: 'https://shop.example.test/3ds?order=order-1',
+      TermUrl: 'https://shop.example.test/3ds?order=order-1&token=b3JkZXItYm91bmQ',
     });
     expect(page.body).toContain('one-time code');
     const form = readHtmlForm(page.body);
     const back = readHtmlForm((await post(form?.action ?? '', { ...form?.fields, code })).body);
-    expect(back?.action).toBe('https://shop.example.test/3ds?order=order-1');
+    // The bank posts back to the TermUrl exactly as given, query and all, and echoes MD unchanged.
+    expect(back?.action).toBe('https://shop.example.test/3ds?order=order-1&token=b3JkZXItYm91bmQ');
     expect(back?.fields['MD']).toBe(md);
     const paRes = back?.fields['PaRes'] ?? '';
     const pd = answer['PD'] ?? '';
@@ -249,6 +261,22 @@ describe('PayOnline emulator: 3-D Secure', () => {
     expect(completion).toMatchObject({ Result: 'Error', Code: '6003', Status: 'Declined' });
     await e.callbacksSettled();
     expect(received.at(-1)).toMatchObject({ Code: '6003', ErrorCode: '3' });
+  });
+
+  it('Search by TransactionId finds nothing for a transaction awaiting 3-D Secure (Search lists successful payments only)', async () => {
+    const e = await start();
+    const transactionId = fieldsOf(await challenge(e))['Id'] ?? '';
+    const found = await post(`${e.baseUrl}/payment/search/`, {
+      MerchantId: e.merchantId,
+      TransactionId: transactionId,
+      SecurityKey: sign(e, [
+        ['MerchantId', e.merchantId],
+        ['TransactionId', transactionId],
+      ]),
+      ContentType: 'text',
+    });
+    // PayOnline's doc: Search "returns information only on successful payments"; not found is empty.
+    expect(found).toMatchObject({ status: 200, body: '' });
   });
 
   it('refuses a completion whose PaRes was not form-encoded (+ became a space)', async () => {

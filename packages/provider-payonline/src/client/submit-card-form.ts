@@ -35,10 +35,11 @@ export interface SubmitCardFormOptions {
 }
 
 /**
- * What the app tells its backend after PayOnline accepted the card, to pass as the `query` of
- * `CardBindingService.finalise`: `transactionId`, `rebillAnchor` (when PayOnline gave one) and
- * `maskedPan` (first 6 / last 4 of the typed number, for display). The backend believes it only once
- * PayOnline's Search confirms the transaction. Send it in a POST body, not a URL: the anchor is a token.
+ * What the app may tell its backend after PayOnline accepted the card, as the `query` of
+ * `CardBindingService.finalise`: the `transactionId`. The backend treats it as a hint to check the order
+ * now, never as proof: the card is saved only from PayOnline's signed callback (or PayOnline's own 3-DS
+ * answer to the backend). The RebillAnchor PayOnline answered the app is no part of it, so the token
+ * never travels through the app's report.
  */
 export type HostReport = Readonly<Record<string, string>>;
 
@@ -78,9 +79,9 @@ const CARD_SECRETS = new Set(['number', 'cvv', 'expires']);
 
 /**
  * Sends the customer's card to PayOnline exactly as the backend's form action says, and reads the
- * answer. The URL must be https (the seed makes the app check it). Transport failures and unreadable
- * answers throw CardBindingError('PROVIDER_UNAVAILABLE', retryable): the payment may or may not have
- * been made, so poll the backend (`waitForBinding`) before offering a second try.
+ * answer. The URL must be https (LitRes's form-params spec makes the app check it). Transport failures
+ * and unreadable answers throw CardBindingError('PROVIDER_UNAVAILABLE', retryable): the payment may or
+ * may not have been made, so poll the backend (`waitForBinding`) before offering a second try.
  */
 export async function submitCardForm(
   actionInput: FormAction,
@@ -109,20 +110,14 @@ export async function submitCardForm(
   const body = await send(url, action.method, filled, options);
   const outcome = interpretAuthAnswer(readOperationAnswer(body, 'Auth answer'), 'Auth answer');
   switch (outcome.kind) {
-    case 'accepted': {
-      const maskedPan = maskedPanOf(action, filled);
+    case 'accepted':
       return {
         kind: 'accepted',
         transactionId: outcome.transactionId,
         status: outcome.status,
         ...(outcome.rebillAnchor === undefined ? {} : { rebillAnchor: outcome.rebillAnchor }),
-        hostReport: {
-          transactionId: outcome.transactionId,
-          ...(outcome.rebillAnchor === undefined ? {} : { rebillAnchor: outcome.rebillAnchor }),
-          ...(maskedPan === undefined ? {} : { maskedPan }),
-        },
+        hostReport: { transactionId: outcome.transactionId },
       };
-    }
     case '3ds': {
       if (action.termUrl === undefined) {
         throw new CardBindingError(
@@ -229,12 +224,4 @@ function defaultFetch(): FetchLike {
   }
   // Called through a closure so `this` is the global object, as some fetch polyfills require.
   return (url, init) => globalThis.fetch(url, init);
-}
-
-/** First 6 / last 4 of the number sent, for the backend's card list; nothing if there was none. */
-function maskedPanOf(action: FormAction, filled: readonly FilledParam[]): string | undefined {
-  const index = action.params.findIndex((param) => param.substitute === 'number');
-  const digits = index < 0 ? '' : (filled[index]?.value ?? '').replace(/\D/g, '');
-  if (digits.length < 12) return undefined;
-  return `${digits.slice(0, 6)}${'*'.repeat(digits.length - 10)}${digits.slice(-4)}`;
 }

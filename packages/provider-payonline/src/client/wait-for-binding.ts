@@ -4,8 +4,8 @@ export type WaitForBindingResult<S> =
   /** The binding reached succeeded, failed or expired. */
   | { readonly kind: 'finished'; readonly binding: S }
   /**
-   * Still open after the deadline (5 minutes by default, the seed's rule): tell the customer the card
-   * could not be saved. `binding` is the last answer, if any poll succeeded.
+   * Still open after the deadline (5 minutes by default, LitRes's form-params spec's rule): tell the
+   * customer the card could not be saved. `binding` is the last answer, if any poll succeeded.
    */
   | { readonly kind: 'timed_out'; readonly binding: S | undefined; readonly message: string };
 
