@@ -7,7 +7,14 @@ export default defineConfig({
   // vitest 4 (oxc) applies legacy decorators only when told to; inversify's @injectable needs them.
   oxc: { decorator: { legacy: true, emitDecoratorMetadata: true } },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
+    include: [
+      'packages/*/test/**/*.test.ts',
+      'examples/*/test/**/*.test.ts',
+      'bench/test/**/*.test.ts',
+      'test-support/**/*.test.ts',
+    ],
+    // Finds or starts the run's PostgreSQL server once; test files get databases from createTestDatabase.
+    globalSetup: ['test-support/postgres/global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',

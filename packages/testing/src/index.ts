@@ -28,5 +28,6 @@ export {
   type ProxiedRequest,
 } from './fault-proxy/start-fault-proxy.js';
 export * from './conformance/index.js';
+export * from './store-contract/index.js';
 export * from './payture/index.js';
 export * from './payonline/index.js';

@@ -134,8 +134,6 @@ export interface ConformanceOptions<B extends ConformanceBackend> {
   readonly declineCodes?: readonly CardBindingErrorCode[];
   /** The customer every case binds for. */
   readonly customer?: Customer;
-  /** The deadline the abandon case waits for (simulated time). Default 5 minutes, the seed's. */
-  readonly abandonTimeoutMs?: number;
   /** Concurrent completions in the race. Default 25. */
   readonly concurrency?: number;
   /** Longest a faulted call may take (real time) before the provider counts as hanging. Default 15 s. */
