@@ -1,0 +1,319 @@
+import {
+  CardBindingError,
+  toCardView,
+  type AuditEntry,
+  type BindingPatch,
+  type BindingRecord,
+  type BindingStore,
+  type CreateResult,
+  type SavedCard,
+  type UpdateResult,
+  type UpdateWrites,
+} from '@cardbind/core';
+import { insertAuditRow } from './audit-writes.js';
+import { saveCardOnce } from './card-writes.js';
+import { driverErrorFields, toStoreError, UNIQUE_VIOLATION } from './driver-errors.js';
+import type { TokenCipher } from './keys/token-cipher.js';
+import { assertSchemaCurrent, migrateSchema, type MigrationResult } from './migrate.js';
+import {
+  purgeTerminalBindings,
+  type PurgeOptions,
+  type PurgeResult,
+} from './maintenance/purge-terminal-bindings.js';
+import {
+  reencryptTokens,
+  type ReencryptOptions,
+  type ReencryptResult,
+} from './maintenance/reencrypt-tokens.js';
+import { toAuditEntry } from './rows/audit-row.js';
+import { jsonParam, toBindingRecord } from './rows/binding-row.js';
+import { toSavedCard } from './rows/card-row.js';
+import type { SqlClient, SqlSession, SqlValue } from './sql/sql-client.js';
+import { tablesIn, type Tables } from './tables.js';
+
+/**
+ * A BindingStore on PostgreSQL (a server through node-postgres, or PGlite in process: the same SQL).
+ * The database does the work: compare-and-set is `UPDATE … WHERE id AND version`, uniqueness is
+ * constraints, and each write with several statements is one transaction, so a binding is never
+ * half-written. Every failure leaves as a CardBindingError without SQL values in it.
+ */
+export class PostgresBindingStore implements BindingStore {
+  readonly #client: SqlClient;
+  readonly #cipher: TokenCipher;
+  readonly #tables: Tables;
+  /** The schema (PostgreSQL namespace) holding the store's tables. */
+  readonly schema: string;
+
+  constructor(client: SqlClient, options: { schema: string; cipher: TokenCipher }) {
+    this.#client = client;
+    this.#cipher = options.cipher;
+    this.schema = options.schema;
+    this.#tables = tablesIn(options.schema);
+  }
+
+  /** Applies the package's pending migrations under an advisory lock; safe to call from every instance at start. */
+  migrate(): Promise<MigrationResult> {
+    return this.#guard('migrate', () => migrateSchema(this.#client, this.schema));
+  }
+
+  /** Refuses a schema that is behind or ahead of this package (for stores started with `migrate: false`). */
+  assertSchemaCurrent(): Promise<void> {
+    return this.#guard('assertSchemaCurrent', () => assertSchemaCurrent(this.#client, this.schema));
+  }
+
+  create(record: BindingRecord, audit: AuditEntry): Promise<CreateResult> {
+    return this.#guard('create', () => this.#client.transaction((tx) => this.#create(tx, record, audit)));
+  }
+
+  get(id: string): Promise<BindingRecord | undefined> {
+    return this.#guard('get', () =>
+      this.#one(this.#client, `SELECT * FROM ${this.#tables.bindings} WHERE id = $1`, [id]),
+    );
+  }
+
+  findByIdempotencyKey(customerId: string, idempotencyKey: string): Promise<BindingRecord | undefined> {
+    return this.#guard('findByIdempotencyKey', () =>
+      this.#one(
+        this.#client,
+        `SELECT * FROM ${this.#tables.bindings} WHERE customer_id = $1 AND idempotency_key = $2`,
+        [customerId, idempotencyKey],
+      ),
+    );
+  }
+
+  findByLookupKey(provider: string, lookupKey: string): Promise<BindingRecord | undefined> {
+    return this.#guard('findByLookupKey', () =>
+      this.#one(
+        this.#client,
+        `SELECT b.* FROM ${this.#tables.lookupKeys} k JOIN ${this.#tables.bindings} b ON b.id = k.binding_id
+          WHERE k.provider = $1 AND k.lookup_key = $2`,
+        [provider, lookupKey],
+      ),
+    );
+  }
+
+  update(
+    id: string,
+    expectedVersion: number,
+    patch: BindingPatch,
+    writes: UpdateWrites,
+  ): Promise<UpdateResult> {
+    return this.#guard('update', () =>
+      this.#client.transaction((tx) => this.#update(tx, id, expectedVersion, patch, writes)),
+    );
+  }
+
+  listAudit(bindingId: string): Promise<AuditEntry[]> {
+    return this.#guard('listAudit', async () => {
+      const result = await this.#client.query(
+        `SELECT * FROM ${this.#tables.audit} WHERE binding_id = $1 ORDER BY version`,
+        [bindingId],
+      );
+      return result.rows.map(toAuditEntry);
+    });
+  }
+
+  listCards(customerId: string): Promise<SavedCard[]> {
+    return this.#guard('listCards', async () => {
+      const result = await this.#client.query(
+        `SELECT * FROM ${this.#tables.cards} WHERE customer_id = $1 ORDER BY created_at, id`,
+        [customerId],
+      );
+      return result.rows.map((row) => toSavedCard(row, this.#cipher));
+    });
+  }
+
+  getCard(cardId: string): Promise<SavedCard | undefined> {
+    return this.#guard('getCard', async () => {
+      const row = (await this.#client.query(`SELECT * FROM ${this.#tables.cards} WHERE id = $1`, [cardId]))
+        .rows[0];
+      return row === undefined ? undefined : toSavedCard(row, this.#cipher);
+    });
+  }
+
+  removeCard(cardId: string): Promise<boolean> {
+    return this.#guard('removeCard', async () => {
+      const result = await this.#client.query(`DELETE FROM ${this.#tables.cards} WHERE id = $1`, [cardId]);
+      return result.rowCount > 0;
+    });
+  }
+
+  /** Moves card tokens under retired keys to the current key, one transaction per batch. */
+  reencryptTokens(options: ReencryptOptions = {}): Promise<ReencryptResult> {
+    return this.#guard('reencryptTokens', () =>
+      reencryptTokens(this.#client, this.#tables, this.#cipher, options),
+    );
+  }
+
+  /** Deletes terminal bindings that ended before `olderThan` (and, if asked, their audit rows), in batches. */
+  purgeTerminalBindings(options: PurgeOptions): Promise<PurgeResult> {
+    return this.#guard('purgeTerminalBindings', () =>
+      purgeTerminalBindings(this.#client, this.#tables, options),
+    );
+  }
+
+  /** Ends the connection pool or PGlite instance the store opened itself; a pool the host passed in stays open. */
+  close(): Promise<void> {
+    return this.#guard('close', () => this.#client.close());
+  }
+
+  async #create(tx: SqlSession, record: BindingRecord, audit: AuditEntry): Promise<CreateResult> {
+    const t = this.#tables;
+    // No conflict target: a clash on the id or on (customer, idempotency key) both land here, and waiting
+    // for a concurrent insert of the same key is the database's job.
+    const inserted = await tx.query(
+      `INSERT INTO ${t.bindings}
+         (id, version, provider, customer_id, customer, status, next_action, card, failure, provider_ref,
+          lookup_keys, idempotency_key, return_url, metadata, created_at, updated_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10::jsonb,
+               $11::text[], $12, $13, $14::jsonb, $15, $16, $17)
+       ON CONFLICT DO NOTHING
+       RETURNING *`,
+      [
+        record.id,
+        record.version,
+        record.provider,
+        record.customer.id,
+        jsonParam(record.customer),
+        record.status,
+        jsonParam(record.nextAction),
+        jsonParam(record.card),
+        jsonParam(record.failure),
+        jsonParam(record.providerRef),
+        record.lookupKeys,
+        record.idempotencyKey ?? null,
+        record.returnUrl ?? null,
+        jsonParam(record.metadata),
+        record.createdAt,
+        record.updatedAt,
+        record.expiresAt,
+      ],
+    );
+    const row = inserted.rows[0];
+    if (row === undefined) {
+      if (record.idempotencyKey !== undefined) {
+        const existing = await this.#one(
+          tx,
+          `SELECT * FROM ${t.bindings} WHERE customer_id = $1 AND idempotency_key = $2`,
+          [record.customer.id, record.idempotencyKey],
+        );
+        if (existing) return { created: false, record: existing };
+      }
+      // A fresh start draws a fresh id, so the caller may simply try again (as with the in-memory store).
+      throw new CardBindingError('INVALID_STATE', `Binding id collision: ${record.id}`, { retryable: true });
+    }
+    if (record.lookupKeys.length > 0) await this.#insertLookupKeys(tx, record);
+    await insertAuditRow(tx, t, audit, record);
+    return { created: true, record: toBindingRecord(row) };
+  }
+
+  async #insertLookupKeys(tx: SqlSession, record: BindingRecord): Promise<void> {
+    try {
+      await tx.query(
+        `INSERT INTO ${this.#tables.lookupKeys} (provider, lookup_key, binding_id)
+         SELECT DISTINCT $1, key, $2 FROM unnest($3::text[]) AS key`,
+        [record.provider, record.id, record.lookupKeys],
+      );
+    } catch (error) {
+      const { code, constraint } = driverErrorFields(error);
+      if (code === UNIQUE_VIOLATION && constraint === 'binding_lookup_keys_pkey') {
+        throw new CardBindingError(
+          'INVALID_STATE',
+          `Another ${record.provider} binding already has one of this binding's lookup keys`,
+          { retryable: false },
+        );
+      }
+      throw error;
+    }
+  }
+
+  async #update(
+    tx: SqlSession,
+    id: string,
+    expectedVersion: number,
+    patch: BindingPatch,
+    writes: UpdateWrites,
+  ): Promise<UpdateResult> {
+    const t = this.#tables;
+    const { assignments, params } = patchAssignments(patch, writes.card === undefined);
+    // The compare-and-set. A racing writer holding the row makes this wait, then see the new version and
+    // match nothing: exactly one of N callers on one version gets a row back.
+    const updated = await tx.query(
+      `UPDATE ${t.bindings} SET version = version + 1, ${assignments.join(', ')}
+        WHERE id = $1 AND version = $2
+        RETURNING *`,
+      [id, expectedVersion, ...params],
+    );
+    const row = updated.rows[0];
+    if (row === undefined) {
+      return { ok: false, current: await this.#one(tx, `SELECT * FROM ${t.bindings} WHERE id = $1`, [id]) };
+    }
+    let record = toBindingRecord(row);
+    let card: SavedCard | undefined;
+    if (writes.card) {
+      card = await this.#saveCard(tx, writes.card);
+      const withCard = await tx.query(`UPDATE ${t.bindings} SET card = $2::jsonb WHERE id = $1 RETURNING *`, [
+        id,
+        jsonParam(toCardView(card)),
+      ]);
+      record = toBindingRecord(withCard.rows[0]);
+    }
+    await insertAuditRow(tx, t, writes.audit, record);
+    return card ? { ok: true, record, card } : { ok: true, record };
+  }
+
+  async #saveCard(tx: SqlSession, card: SavedCard): Promise<SavedCard> {
+    try {
+      return await saveCardOnce(tx, this.#tables, this.#cipher, card);
+    } catch (error) {
+      const { code, constraint } = driverErrorFields(error);
+      if (code === UNIQUE_VIOLATION && constraint === 'cards_pkey') {
+        throw new CardBindingError('INVALID_STATE', `Card id collision: ${card.id}`, { retryable: true });
+      }
+      throw error;
+    }
+  }
+
+  async #one(
+    session: SqlSession,
+    text: string,
+    params: readonly SqlValue[],
+  ): Promise<BindingRecord | undefined> {
+    const row = (await session.query(text, params)).rows[0];
+    return row === undefined ? undefined : toBindingRecord(row);
+  }
+
+  async #guard<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw toStoreError(error, operation);
+    }
+  }
+}
+
+/**
+ * The SET list of a patch, numbered from $3 ($1 and $2 are the id and the expected version). Like the
+ * in-memory store's spread, a key present with `undefined` clears the column and an absent key keeps it.
+ */
+function patchAssignments(
+  patch: BindingPatch,
+  includeCard: boolean,
+): { assignments: string[]; params: SqlValue[] } {
+  const assignments: string[] = [];
+  const params: SqlValue[] = [];
+  const set = (column: string, value: SqlValue, cast = ''): void => {
+    params.push(value);
+    assignments.push(`${column} = $${params.length + 2}${cast}`);
+  };
+  set('status', patch.status);
+  set('updated_at', patch.updatedAt);
+  if (Object.hasOwn(patch, 'nextAction')) set('next_action', jsonParam(patch.nextAction), '::jsonb');
+  if (Object.hasOwn(patch, 'failure')) set('failure', jsonParam(patch.failure), '::jsonb');
+  if (Object.hasOwn(patch, 'providerRef') && patch.providerRef !== undefined) {
+    set('provider_ref', jsonParam(patch.providerRef), '::jsonb');
+  }
+  // With a card to save, the binding's card is set from the stored card instead, which may be an older one.
+  if (includeCard && Object.hasOwn(patch, 'card')) set('card', jsonParam(patch.card), '::jsonb');
+  return { assignments, params };
+}

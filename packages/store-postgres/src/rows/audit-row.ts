@@ -1,0 +1,36 @@
+import { AuditEntry } from '@cardbind/core';
+import { z } from 'zod';
+import { corruptRow } from './row-error.js';
+
+const AuditRow = z.object({
+  binding_id: z.string(),
+  version: z.number(),
+  from_status: z.string().nullable(),
+  to_status: z.string(),
+  trigger: z.string(),
+  at: z.date(),
+  request_id: z.string().nullable(),
+  source_address: z.string().nullable(),
+  failure_code: z.string().nullable(),
+  provider_code: z.string().nullable(),
+});
+
+export function toAuditEntry(row: unknown): AuditEntry {
+  const parsedRow = AuditRow.safeParse(row);
+  if (!parsedRow.success) throw corruptRow('audit row of binding', '(unknown id)', parsedRow.error);
+  const r = parsedRow.data;
+  const entry = AuditEntry.safeParse({
+    bindingId: r.binding_id,
+    version: r.version,
+    from: r.from_status,
+    to: r.to_status,
+    trigger: r.trigger,
+    at: r.at,
+    ...(r.request_id === null ? {} : { requestId: r.request_id }),
+    ...(r.source_address === null ? {} : { sourceAddress: r.source_address }),
+    ...(r.failure_code === null ? {} : { failureCode: r.failure_code }),
+    ...(r.provider_code === null ? {} : { providerCode: r.provider_code }),
+  });
+  if (!entry.success) throw corruptRow('audit row of binding', r.binding_id, entry.error);
+  return entry.data;
+}

@@ -1,0 +1,20 @@
+import { quoteIdentifier } from './sql/identifier.js';
+
+/**
+ * The store's tables, qualified by its schema. Every statement names the schema itself instead of
+ * relying on `search_path`, which a host's pooled connections may set to anything.
+ */
+export function tablesIn(schema: string) {
+  const q = quoteIdentifier(schema);
+  return {
+    bindings: `${q}.bindings`,
+    lookupKeys: `${q}.binding_lookup_keys`,
+    cards: `${q}.cards`,
+    audit: `${q}.binding_audit`,
+    migrations: `${q}.schema_migrations`,
+  } as const;
+}
+export type Tables = ReturnType<typeof tablesIn>;
+
+/** The terminal statuses as SQL, matching the partial index `bindings_terminal_by_age` word for word. */
+export const TERMINAL_STATUS_SQL = `status IN ('succeeded', 'failed', 'expired')`;
