@@ -57,11 +57,11 @@ export const HostAppEnv = z
     PAYONLINE_MERCHANT_ID: optionalText,
     PAYONLINE_PRIVATE_SECURITY_KEY: optionalText,
 
-    /** The seed's rule: an order still open this long after it started is reported as failed. */
+    /** PayOnline's order deadline: LitRes's form-params spec reports an order still open after 5 minutes as failed. */
     BINDING_DEADLINE_MS: count(300_000),
-    /** How often the page asks for a binding's status (the seed's client polls every ~3 s). */
+    /** How often the page asks for a binding's status (LitRes's client polls every ~3 s). */
     POLL_INTERVAL_MS: count(3_000),
-    /** Starting bindings is rate-limited per customer, as the seed's backend recommends. */
+    /** Starting bindings is rate-limited per customer, as Behind-API's backend recommends. */
     START_RATE_LIMIT: count(5),
     /**
      * And per source address, so one client cannot multiply its allowance by logging in as many

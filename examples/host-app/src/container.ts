@@ -41,10 +41,7 @@ export function createCardBindingService(setup: CardBindingSetup): CardBindingSe
   const { payture, payonline } = setup.providers;
   const container = new Container();
   container.load(
-    cardBindingModule({
-      logger: setup.logger,
-      service: { completionTimeoutMs: setup.deadlineMs },
-    }),
+    cardBindingModule({ logger: setup.logger }),
     paytureModule({
       baseUrl: payture.baseUrl,
       allowLoopbackHttp: allowsLoopbackHttp(payture.baseUrl, setup.publicUrl),

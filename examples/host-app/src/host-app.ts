@@ -96,13 +96,11 @@ export async function startHostApp(options: StartHostAppOptions): Promise<Runnin
             now,
           }),
           publicUrl,
-          deadlineMs: env.BINDING_DEADLINE_MS,
           now,
           page,
           client: {
             providers: service.providerIds.map((id) => ({ id, label: PROVIDER_LABELS[id] ?? id })),
             pollIntervalMs: env.POLL_INTERVAL_MS,
-            deadlineMs: env.BINDING_DEADLINE_MS,
             allowLoopbackHttp: loopback,
             ...(options.testCards === undefined ? {} : { testCards: options.testCards }),
           },

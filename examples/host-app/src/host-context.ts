@@ -19,8 +19,6 @@ export interface HostAppContext {
   sessions: CustomerSessions;
   startLimiter: StartRateLimiter;
   publicUrl: URL;
-  /** Open bindings older than this are expired on their next status check (the seed's 5 minutes). */
-  deadlineMs: number;
   now: () => number;
   client: ClientConfig;
   page: PageAssets;

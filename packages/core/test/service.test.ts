@@ -306,18 +306,44 @@ describe('CardBindingService transitions', () => {
 });
 
 describe('waitForCompletion', () => {
-  it('expires a binding still pending at the deadline, on a simulated clock', async () => {
+  it('expires a binding still pending at its own deadline (expiresAt), on a simulated clock', async () => {
     const clock = new ManualClock();
     const provider = new ScriptedProvider();
-    const { service } = containerWith([provider], { clock, ids: new SequentialIdGenerator() });
+    const { service } = containerWith([provider], {
+      clock,
+      ids: new SequentialIdGenerator(),
+      service: { defaultTtlMs: 5 * 60_000 },
+    });
     const started = await service.start({ provider: 'scripted', customer });
     const waiting = service.waitForCompletion(started.id);
     await clock.advance(5 * 60_000);
     const done = await waiting;
     expect(done.status).toBe('expired');
     expect(done.failure?.code).toBe('BINDING_EXPIRED');
+    expect(done.updatedAt.getTime()).toBe(started.expiresAt.getTime());
     expect(provider.calls.checkOrder).toBeGreaterThan(5);
     expect(provider.calls.checkOrder).toBeLessThanOrEqual(40);
+  });
+
+  it("a caller's shorter wait never ends a binding before the provider's session does", async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 1), { autoAdvance: true });
+    const provider = new ScriptedProvider();
+    // Payture's Add page lives 60 minutes: the provider says so with the init outcome's expiresAt.
+    const sessionEnds = new Date(clock.now().getTime() + 60 * 60_000);
+    provider.initAnswer = async () => ({
+      status: 'requires_action',
+      action: { type: 'redirect', url: 'https://pay.example.test/page', method: 'GET' },
+      providerRef: {},
+      expiresAt: sessionEnds,
+    });
+    const { service } = containerWith([provider], { clock });
+    const started = await service.start({ provider: 'scripted', customer });
+    const early = await service.waitForCompletion(started.id, { timeoutMs: 5 * 60_000 });
+    expect(early.status).toBe('requires_action');
+    expect(clock.now().getTime()).toBeLessThan(sessionEnds.getTime());
+    // The customer finishes on the page after the host stopped waiting: the card is still saved.
+    provider.succeedWith('tok-late');
+    expect((await service.checkOrder(started.id)).status).toBe('succeeded');
   });
 
   it('returns as soon as the order closes', async () => {

@@ -220,11 +220,19 @@ export class PaytureProvider implements CardBindingProvider {
     const card = selectCardToSave(cards, { knownBefore: new Set(ref.cardsBeforeInit), ...evidence });
     if (card) return { status: 'succeeded', card: toCardToken(card) };
     if (ctx.now.getTime() >= ctx.expiresAt.getTime()) {
-      return {
-        status: 'failed',
-        error:
-          lastFailure(ref) ?? noEligibleCard('The Payture session ended without a card that can be saved'),
-      };
+      const failure = lastFailure(ref);
+      if (failure) return { status: 'failed', error: failure };
+      // A card was added that cannot be saved, or the customer came back too late: say why it failed.
+      // Otherwise nothing new reached the wallet: pending, and core expires the binding with the session.
+      const knownBefore = new Set(ref.cardsBeforeInit);
+      const addedIneligible = cards.some((listed) => !knownBefore.has(cardFingerprint(listed.cardId)));
+      if (addedIneligible || ctx.trigger === 'return') {
+        return {
+          status: 'failed',
+          error: noEligibleCard('The Payture session ended without a card that can be saved'),
+        };
+      }
+      return { status: 'pending' };
     }
     if (ctx.trigger === 'return' && returnSaysFailure(ctx)) {
       return {

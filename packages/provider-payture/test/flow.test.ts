@@ -219,8 +219,9 @@ describe('card selection in the flow', () => {
     expect(back.status).toBe('processing');
     await clock.advance(60 * 60_000);
     const over = await world.service.checkOrder(binding.id);
-    expect(over.status).toBe('failed');
-    expect(over.failure?.code).toBe('NO_ELIGIBLE_CARD');
+    // Nothing new reached the wallet: the binding runs out with Payture's session.
+    expect(over.status).toBe('expired');
+    expect(over.failure?.code).toBe('BINDING_EXPIRED');
     expect(await world.service.listCards(customer.id)).toEqual([]);
   });
 
@@ -320,13 +321,19 @@ describe('slow results, polling and the session lifetime', () => {
     expect(world.emulator.count('GetList')).toBeGreaterThan(polls + 1);
   });
 
-  it('nobody completes: waitForCompletion expires the binding at its deadline', async () => {
+  it("nobody completes: waitForCompletion ends the binding at Payture's session end, not before", async () => {
     const clock = new ManualClock(Date.UTC(2026, 4, 1, 12), { autoAdvance: true });
     await open({ clock });
     const { binding } = await startBinding();
-    const done = await world.service.waitForCompletion(binding.id, { timeoutMs: 5 * 60_000 });
+    // The Add page lives 60 minutes (Payture's default): a 5-minute wait must leave the binding open.
+    expect(binding.expiresAt.getTime() - binding.createdAt.getTime()).toBe(60 * 60_000);
+    const early = await world.service.waitForCompletion(binding.id, { timeoutMs: 5 * 60_000 });
+    expect(early.status).toBe('requires_action');
+    const done = await world.service.waitForCompletion(binding.id);
+    // The customer never finished: the binding runs out with Payture's session.
     expect(done.status).toBe('expired');
     expect(done.failure?.code).toBe('BINDING_EXPIRED');
+    expect(done.updatedAt.getTime()).toBeGreaterThanOrEqual(binding.expiresAt.getTime());
   });
 
   it('past the session lifetime the page is refused and the binding fails without a card', async () => {

@@ -7,9 +7,9 @@ import { statusPanel } from './status-panel.js';
 const OPEN = new Set(['requires_action', 'processing']);
 
 /**
- * Polls the host for a binding (every `pollIntervalMs`, the seed's ~3 s) until it succeeds, fails or
- * expires, with a progress bar counting down to the deadline. The host expires an open binding at the
- * deadline; the page waits two more polls for that answer before giving up on its own.
+ * Polls the host for a binding (every `pollIntervalMs`, LitRes's ~3 s) until it succeeds, fails or
+ * expires, with a progress bar counting down to the binding's deadline (`expiresAt`). The host expires
+ * an open binding there; the page waits two more polls for that answer before giving up on its own.
  */
 export async function followBinding(
   bindingId: string,
@@ -27,7 +27,7 @@ export async function followBinding(
     };
   }
 
-  const deadline = Date.parse(first.createdAt) + config.deadlineMs;
+  const deadline = Date.parse(first.expiresAt);
   const total = Math.max(1, deadline - Date.parse(first.createdAt));
   const tick = (): void => {
     const left = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));

@@ -90,13 +90,13 @@ export function bindingRoutes(app: FastifyInstance, context: HostAppContext): vo
   });
 
   /**
-   * One status check per poll, like the seed's r_check_order. Past the deadline, one last check and
-   * then `expired`: the customer is told it failed instead of waiting forever. A passing provider
-   * outage is not the customer's failure: the binding stays open and the next poll asks again.
+   * One status check per poll, like LitRes's r_check_order. The binding's own deadline (`expiresAt`:
+   * PayOnline's order deadline, Payture's session lifetime) ends it: a check past it expires the binding,
+   * so the customer is told it failed instead of waiting forever, and never before the provider's page
+   * closed. A passing provider outage is not the customer's failure: the binding stays open and the
+   * next poll asks again.
    */
   async function refresh(binding: Binding, scope: CustomerScope): Promise<Binding> {
-    const remainingMs = binding.createdAt.getTime() + context.deadlineMs - context.now();
-    if (remainingMs <= 0) return service.waitForCompletion(binding.id, { ...scope, timeoutMs: 1 });
     try {
       return await service.checkOrder(binding.id, scope);
     } catch (error) {

@@ -54,10 +54,8 @@ export const TestCardView = z.object({
 /** What the page's script needs to know; served at GET /api/config. */
 export const ClientConfig = z.object({
   providers: z.array(z.object({ id: z.string(), label: z.string() })),
-  /** How often the page polls a binding's status (the seed's client: every ~3 s). */
+  /** How often the page polls a binding's status (LitRes's client: every ~3 s). */
   pollIntervalMs: z.number().int().positive(),
-  /** When the page stops waiting for an open binding and reports it failed. */
-  deadlineMs: z.number().int().positive(),
   /** Plain http to loopback processors is fine (the emulators); anywhere else https is required. */
   allowLoopbackHttp: z.boolean(),
   /** The emulators' magic cards, listed on the page in demo mode. Never set against a real sandbox. */

@@ -159,9 +159,13 @@ export class CardBindingService {
   }
 
   /**
-   * Polls with the backoff policy (the same loop as the client's `pollBinding`) until the binding ends.
-   * Still open at the deadline (5 minutes by default) → `expired`. Passing provider outages are ridden
-   * out; an abort rejects with ABORTED. Its sleeps hold no timer that keeps the process alive.
+   * Polls with the backoff policy (the same loop as the client's `pollBinding`) until the binding ends
+   * or the wait's own limit passes. The binding's deadline is its `expiresAt`, which covers the
+   * provider's session (Payture's Add page lives 60 minutes; PayOnline's order `orderDeadlineMs`):
+   * there a last poll expires it. A caller's shorter `timeoutMs` only ends the wait and returns the
+   * binding still open, since the customer may still finish on the provider's page; the sweeper or a
+   * later call expires it on time. Passing provider outages are ridden out; an abort rejects with
+   * ABORTED. Its sleeps hold no timer that keeps the process alive.
    */
   async waitForCompletion(bindingId: string, options: WaitOptions = {}): Promise<Binding> {
     const limits = parseConfig(
@@ -169,10 +173,14 @@ export class CardBindingService {
       { timeoutMs: options.timeoutMs, pollPolicy: options.pollPolicy },
       'waitForCompletion',
     );
-    const binding = await this.get(bindingId, options);
-    if (isTerminal(binding.status)) return binding;
+    const record = await this.#load(bindingId, options);
+    if (isTerminal(record.status)) return toBinding(record);
+    const untilExpiry = record.expiresAt.getTime() - this.clock.now().getTime();
+    // Past its deadline already: the poll below expires it (or saves what the provider has).
+    if (untilExpiry <= 0) return this.checkOrder(bindingId, options);
+    const callerLimit = limits.timeoutMs ?? this.options.completionTimeoutMs;
     const result = await pollBinding(() => this.checkOrder(bindingId, options), {
-      timeoutMs: limits.timeoutMs ?? this.options.completionTimeoutMs,
+      timeoutMs: callerLimit === undefined ? untilExpiry : Math.min(callerLimit, untilExpiry),
       policy: limits.pollPolicy ?? this.options.pollPolicy,
       clock: { now: () => this.clock.now().getTime(), sleep: (ms, signal) => this.clock.sleep(ms, signal) },
       isTransientError: (error) => {
@@ -185,8 +193,8 @@ export class CardBindingService {
       },
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
-    if (!result.timedOut) return result.last;
-    return this.#expireAtDeadline(bindingId, causeOf('deadline', options));
+    // At the binding's deadline the last poll has expired it; otherwise the caller's wait ran out.
+    return result.timedOut ? this.get(bindingId, options) : result.last;
   }
 
   /** A 3-DS term_url page or a provider notification. Never throws for a bad request: it answers it. */
@@ -453,19 +461,6 @@ export class CardBindingService {
       const current = (await this.store.get(bindingId)) ?? fresh;
       return this.#transitions.apply(provider, current, outcome, trigger === 'return', cause);
     });
-  }
-
-  async #expireAtDeadline(bindingId: string, cause: TransitionCause): Promise<Binding> {
-    const record = await this.#load(bindingId, {});
-    const provider = this.#providers.get(record.provider);
-    const deadline = this.clock.now();
-    // The deadline is the caller's, not the record's: expire even if the record's own expiresAt is later.
-    return this.#transitions.applyPlan(
-      record,
-      (current) => planExpiry({ ...current, expiresAt: deadline }, deadline),
-      provider,
-      cause,
-    );
   }
 }
 

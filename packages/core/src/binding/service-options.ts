@@ -9,12 +9,11 @@ export const CardBindingServiceOptions = z.object({
     .int()
     .positive()
     .default(30 * 60_000),
-  /** How long `waitForCompletion` waits by default before expiring a binding (the seed's 5 minutes). */
-  completionTimeoutMs: z
-    .number()
-    .int()
-    .positive()
-    .default(5 * 60_000),
+  /**
+   * The longest `waitForCompletion` waits when the caller gives no `timeoutMs`. Unset: until the
+   * binding's own deadline (`expiresAt`), which is what a host usually wants.
+   */
+  completionTimeoutMs: z.number().int().positive().optional(),
   pollPolicy: PollPolicy.default(PollPolicy.parse({})),
   /** Leases, retries and deadlines of the background work transitions cause. */
   work: WorkOptions.default(WorkOptions.parse({})),
