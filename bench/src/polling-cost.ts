@@ -27,13 +27,11 @@ interface WaitRun extends Detection {
 async function waitFor(closeAfterMs: number, pollPolicy?: PollPolicyInput): Promise<WaitRun> {
   const clock = new ManualClock(Date.UTC(2026, 0, 1), { autoAdvance: true });
   const provider = new ClosingOrderProvider(clock, closeAfterMs);
-  const service = serviceWith([provider], { clock });
+  // LitRes's 5-minute rule as the binding's own deadline: the wait ends there.
+  const service = serviceWith([provider], { clock, service: { defaultTtlMs: FIVE_MINUTES } });
   const started = await service.start({ provider: provider.id, customer: { id: 'customer-1' } });
   provider.waitStartedAt = clock.now().getTime();
-  const ended = await service.waitForCompletion(started.id, {
-    timeoutMs: FIVE_MINUTES,
-    ...(pollPolicy ? { pollPolicy } : {}),
-  });
+  const ended = await service.waitForCompletion(started.id, pollPolicy ? { pollPolicy } : {});
   return {
     status: ended.status,
     pollTimesMs: provider.pollTimesMs,

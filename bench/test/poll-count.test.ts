@@ -30,13 +30,11 @@ describe('detect', () => {
 async function servicePollTimes(timeoutMs: number, pollPolicy?: PollPolicyInput): Promise<number[]> {
   const clock = new ManualClock(Date.UTC(2026, 0, 1), { autoAdvance: true });
   const provider = new ClosingOrderProvider(clock, Number.POSITIVE_INFINITY);
-  const service = serviceWith([provider], { clock });
+  // The binding's own deadline ends the wait (a caller's timeoutMs would only stop waiting).
+  const service = serviceWith([provider], { clock, service: { defaultTtlMs: timeoutMs } });
   const started = await service.start({ provider: provider.id, customer: { id: 'c1' } });
   provider.waitStartedAt = clock.now().getTime();
-  const ended = await service.waitForCompletion(started.id, {
-    timeoutMs,
-    ...(pollPolicy ? { pollPolicy } : {}),
-  });
+  const ended = await service.waitForCompletion(started.id, pollPolicy ? { pollPolicy } : {});
   expect(ended.status).toBe('expired');
   return provider.pollTimesMs;
 }

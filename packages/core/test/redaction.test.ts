@@ -67,6 +67,18 @@ describe('redactText', () => {
     ).toBe(`<p:pareq enc="b64">${REDACTED}</p:pareq><rebillAnchor>${REDACTED}</rebillAnchor>`);
   });
 
+  it('drops the password of a URL with credentials, keeping the user and the host', () => {
+    expect(redactText('connect ECONNREFUSED postgres://app:s3cr%3At@db.internal:5432/cardbind')).toBe(
+      `connect ECONNREFUSED postgres://app:${REDACTED}@db.internal:5432/cardbind`,
+    );
+    expect(redactText('see https://user:pa55@host.example/x and postgresql://:only@h/db')).toBe(
+      `see https://user:${REDACTED}@host.example/x and postgresql://:${REDACTED}@h/db`,
+    );
+    expect(redactText('https://host.example/path?x=1 and mailto:a@b')).toBe(
+      'https://host.example/path?x=1 and mailto:a@b',
+    );
+  });
+
   it('never lets a Luhn-valid PAN through, wherever it stands (property)', () => {
     // The check digit is computed here, not found by asking the code under test which number it masks.
     const luhnPan = fc

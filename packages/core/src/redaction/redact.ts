@@ -30,6 +30,10 @@ const JSON_FIELD = /"([A-Za-z][\w-]*)"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|(-?\d[\d.eE+
 const XML_ELEMENT =
   /<((?:[A-Za-z][\w-]*:)?([A-Za-z][\w-]*))(\s[^>]*)?>(<!\[CDATA\[[\s\S]*?\]\]>|[^<]*)<\/\1>/g;
 
+// Credentials in a URL's authority (`postgres://app:secret@db/...`, `https://user:pass@host`): a driver
+// or a host's config error may quote a connection string. The user name stays, the password goes.
+const URL_CREDENTIALS = /\b([a-z][a-z\d+.-]*:\/\/)([^\s:@/?#]*):([^\s@/?#]*)@/gi;
+
 function treatValue(key: string, value: string): string {
   switch (fieldTreatment(key)) {
     case 'drop':
@@ -85,7 +89,9 @@ export function redactText(text: string): string {
       (_m, tag: string, localName: string, attributes: string | undefined, value: string) =>
         `<${tag}${attributes ?? ''}>${treatValue(localName, value)}</${tag}>`,
     );
-  return maskPansInText(byName);
+  return maskPansInText(
+    byName.replace(URL_CREDENTIALS, (_m, scheme: string, user: string) => `${scheme}${user}:${REDACTED}@`),
+  );
 }
 
 /**
