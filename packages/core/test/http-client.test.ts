@@ -57,6 +57,69 @@ describe('createHttpClient', () => {
     client.close();
   });
 
+  it('sends any method with a JSON or form body and custom headers, and redacts secret headers in the transcript', async () => {
+    const seen: Array<{ method: string; body: unknown; auth: string | undefined; type: string | undefined }> =
+      [];
+    const record = function (this: nock.ReplyFnContext, _uri: string, body: nock.Body): [number, string] {
+      seen.push({
+        method: this.req.method,
+        body,
+        auth: this.req.headers['authorization'],
+        type: this.req.headers['content-type'],
+      });
+      return [200, '{"ok":true}'];
+    };
+    nock(BASE)
+      .put('/v1/customers/cus_1')
+      .reply(record)
+      .patch('/v1/customers/cus_1')
+      .reply(record)
+      .delete('/v1/customers/cus_1')
+      .query({ expand: 'cards' })
+      .reply(record);
+    const { logger, lines } = recordingLogger();
+    const client = createHttpClient({ name: 'jsonpay', logger });
+    const headers = { Authorization: 'Bearer sk_live_123', 'X-Api-Key': 'key-456', 'Idempotency-Key': 'k-1' };
+    await client.request({
+      method: 'PUT',
+      url: `${BASE}/v1/customers/cus_1`,
+      json: { email: 'a@b.c' },
+      headers,
+    });
+    await client.request({ method: 'PATCH', url: `${BASE}/v1/customers/cus_1`, form: { a: '1' }, headers });
+    await client.request({
+      method: 'DELETE',
+      url: `${BASE}/v1/customers/cus_1`,
+      searchParams: { expand: 'cards' },
+      headers,
+    });
+    expect(seen).toEqual([
+      {
+        method: 'PUT',
+        body: { email: 'a@b.c' },
+        auth: 'Bearer sk_live_123',
+        type: 'application/json; charset=utf-8',
+      },
+      {
+        method: 'PATCH',
+        body: 'a=1',
+        auth: 'Bearer sk_live_123',
+        type: 'application/x-www-form-urlencoded; charset=utf-8',
+      },
+      { method: 'DELETE', body: '', auth: 'Bearer sk_live_123', type: undefined },
+    ]);
+    const transcripts = lines.map((line) => JSON.stringify(line.obj));
+    expect(transcripts).toHaveLength(3);
+    for (const text of transcripts) {
+      expect(text).not.toContain('sk_live_123');
+      expect(text).not.toContain('key-456');
+      expect(text).toContain('"Idempotency-Key":"k-1"');
+    }
+    expect(transcripts[0]).toContain('"method":"PUT"');
+    expect(transcripts[0]).toContain('{\\"email\\":\\"a@b.c\\"}');
+    client.close();
+  });
+
   it('never repeats a request that is not marked safe', async () => {
     const scope = nock(BASE).post('/write').reply(503).post('/write').reply(200, 'second');
     const client = createHttpClient({ name: 'test' });

@@ -1,10 +1,10 @@
 import http from 'node:http';
 import https from 'node:https';
-import got, { RequestError, type Got } from 'got';
+import got, { RequestError } from 'got';
 import { z } from 'zod';
 import { CardBindingError } from '../errors.js';
 import { type Logger, redactingLogger, silentLogger } from '../ports/logger.js';
-import { redactText } from '../redaction/redact.js';
+import { redact, redactText } from '../redaction/redact.js';
 
 export const HttpTimeouts = z.object({
   /** TCP (and TLS) connect. */
@@ -28,17 +28,28 @@ export const HttpClientOptions = z.object({
 });
 export type HttpClientOptionsInput = z.input<typeof HttpClientOptions> & { logger?: Logger };
 
-export interface HttpRequest {
-  method: 'GET' | 'POST';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+interface HttpRequestBase {
+  method: HttpMethod;
   url: string;
-  /** Sent as application/x-www-form-urlencoded, UTF-8. */
-  form?: Record<string, string>;
-  /** Query parameters for GET. */
+  /** Query parameters, for any method. */
   searchParams?: Record<string, string>;
+  /**
+   * Request headers. Secret ones (`Authorization`, `Cookie`, API keys: redaction's field names) are
+   * dropped from transcripts like secret body fields.
+   */
   headers?: Record<string, string>;
-  /** Reads that may be repeated without effect at the provider (GetList, Search). */
+  /**
+   * Requests that may be repeated without effect at the provider (reads like GetList and Search, or a
+   * write the gateway de-duplicates by an idempotency key the provider sends): only these are retried.
+   */
   safeToRetry?: boolean;
 }
+
+/** One body at most: a form (`application/x-www-form-urlencoded`, UTF-8) or JSON. */
+export type HttpRequest = HttpRequestBase &
+  ({ form?: Record<string, string>; json?: never } | { json: unknown; form?: never });
 
 export interface HttpResponse {
   statusCode: number;
@@ -51,6 +62,7 @@ export interface TranscriptEntry {
   client: string;
   method: string;
   url: string;
+  requestHeaders?: Record<string, unknown>;
   requestBody?: string;
   statusCode?: number;
   responseBody?: string;
@@ -62,7 +74,6 @@ export interface HttpClient {
   request(request: HttpRequest): Promise<HttpResponse>;
   /** Frees the keep-alive sockets. */
   close(): void;
-  readonly got: Got;
 }
 
 const RETRYABLE_ERROR_CODES = [
@@ -100,10 +111,10 @@ export function createHttpClient(input: HttpClientOptionsInput): HttpClient {
     },
     retry: {
       limit: options.retries,
-      methods: ['GET', 'POST'],
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
       statusCodes: [408, 429, 500, 502, 503, 504],
       errorCodes: RETRYABLE_ERROR_CODES,
-      // got would also retry POSTs; only requests the provider marked as safe reads are repeated.
+      // got would retry any of these; only requests the provider marked safe to repeat are.
       calculateDelay: ({ computedValue, error }) =>
         error.options.context['safeToRetry'] === true ? Math.min(computedValue, 1_000) : 0,
     },
@@ -118,14 +129,14 @@ export function createHttpClient(input: HttpClientOptionsInput): HttpClient {
     body.length > options.transcriptBodyLimit ? `${body.slice(0, options.transcriptBodyLimit)}…` : body;
 
   return {
-    got: instance,
     close: () => {
       agent.http.destroy();
       agent.https.destroy();
     },
     async request(request) {
       const started = performance.now();
-      const requestBody = request.form ? new URLSearchParams(request.form).toString() : undefined;
+      const body = encodeBody(request);
+      const requestBody = body?.text;
       const url = request.searchParams
         ? `${request.url}${request.url.includes('?') ? '&' : '?'}${new URLSearchParams(request.searchParams).toString()}`
         : request.url;
@@ -133,21 +144,15 @@ export function createHttpClient(input: HttpClientOptionsInput): HttpClient {
         client: options.name,
         method: request.method,
         url: redactText(url),
+        ...(request.headers === undefined ? {} : { requestHeaders: redactHeaders(request.headers) }),
         ...(requestBody === undefined ? {} : { requestBody: redactText(requestBody) }),
       });
       try {
         const response = await instance(url, {
           method: request.method,
-          headers: request.headers,
-          ...(requestBody === undefined
-            ? {}
-            : {
-                body: requestBody,
-                headers: {
-                  ...request.headers,
-                  'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
-                },
-              }),
+          headers:
+            body === undefined ? request.headers : { ...request.headers, 'content-type': body.contentType },
+          ...(body === undefined ? {} : { body: body.text }),
           context: { safeToRetry: request.safeToRetry === true },
           responseType: 'text',
         });
@@ -192,6 +197,25 @@ export function createHttpClient(input: HttpClientOptionsInput): HttpClient {
       }
     },
   };
+}
+
+function encodeBody(request: HttpRequest): { text: string; contentType: string } | undefined {
+  if (request.json !== undefined) {
+    return { text: JSON.stringify(request.json), contentType: 'application/json; charset=utf-8' };
+  }
+  if (request.form !== undefined) {
+    return {
+      text: new URLSearchParams(request.form).toString(),
+      contentType: 'application/x-www-form-urlencoded; charset=utf-8',
+    };
+  }
+  return undefined;
+}
+
+/** Header names are matched like field names (`X-Api-Key` → `xapikey`), values redacted like text. */
+function redactHeaders(headers: Record<string, string>): Record<string, unknown> {
+  const safe = redact(headers);
+  return typeof safe === 'object' && safe !== null && !Array.isArray(safe) ? { ...safe } : {};
 }
 
 function describeTransportError(code: string): string {

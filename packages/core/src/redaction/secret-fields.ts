@@ -27,6 +27,7 @@ const DROPPED = new Set([
   'privatekey',
   'apikey',
   'authorization',
+  'proxyauthorization',
   'cookie',
   'setcookie',
   'pares',
@@ -52,7 +53,14 @@ export type FieldTreatment = 'drop' | 'mask-pan' | 'keep';
 
 export function fieldTreatment(name: string): FieldTreatment {
   const normalised = normaliseFieldName(name);
-  if (DROPPED.has(normalised) || normalised.endsWith('password') || normalised.endsWith('secret'))
+  if (
+    DROPPED.has(normalised) ||
+    normalised.endsWith('password') ||
+    normalised.endsWith('secret') ||
+    // X-Api-Key, access_token, refresh-token, webhook secrets and the like.
+    normalised.endsWith('apikey') ||
+    normalised.endsWith('token')
+  )
     return 'drop';
   if (CARD_NUMBER.has(normalised)) return 'mask-pan';
   return 'keep';
