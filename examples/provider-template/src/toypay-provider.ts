@@ -8,6 +8,7 @@ import {
   type ProviderCallbackContext,
   type ProviderContext,
   type ProviderInitContext,
+  type InitOutcome,
   type ProviderOutcome,
   type RemoveCardContext,
 } from '@cardbind/core';
@@ -61,7 +62,7 @@ export class ToyPayProvider implements CardBindingProvider {
     private readonly deps: ToyPayDependencies,
   ) {}
 
-  async init(ctx: ProviderInitContext): Promise<ProviderOutcome> {
+  async init(ctx: ProviderInitContext): Promise<InitOutcome> {
     const response = await this.deps.http.request({
       method: 'POST',
       url: `${this.config.baseUrl}/v1/sessions`,

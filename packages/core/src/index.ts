@@ -16,6 +16,7 @@ export { Customer } from './customer.js';
 export {
   ProviderRef,
   ProviderOutcome,
+  InitOutcome,
   CallbackRequest,
   CallbackResponse,
   type CardBindingProvider,

@@ -12,30 +12,67 @@ import type { BindingStatus } from './binding/status.js';
 export const ProviderRef = z.record(z.string(), z.json());
 export type ProviderRef = z.infer<typeof ProviderRef>;
 
+/** Keys a later callback can name to find this binding (a SessionId, an OrderId, a webhook object id). */
+const LookupKeys = z.array(z.string().min(1).max(200)).max(20);
+
+const Pending = z.strictObject({
+  status: z.literal('pending'),
+  /** The provider has seen the payment and is working on it: the binding moves to `processing`. */
+  processing: z.boolean().optional(),
+  providerRef: ProviderRef.optional(),
+  lookupKeys: LookupKeys.optional(),
+});
+const Succeeded = z.strictObject({
+  status: z.literal('succeeded'),
+  card: CardToken,
+  providerRef: ProviderRef.optional(),
+});
+const Failed = z.strictObject({
+  status: z.literal('failed'),
+  error: z.instanceof(CardBindingError),
+  providerRef: ProviderRef.optional(),
+});
+
 /**
- * What a provider says after a call. Only `succeeded` and `failed` end a binding: the default answer of a
- * provider that cannot tell yet is `pending` (Hyperswitch's rule). `providerRef` on later outcomes is a
- * shallow patch merged into the stored ref.
+ * What `init` may answer. Only init sets the binding's deadline (`expiresAt`, which should cover the
+ * gateway's own session) and its first lookup keys. Strict: a field this type does not name is an
+ * invalid outcome, never silently dropped.
  */
-export const ProviderOutcome = z.discriminatedUnion('status', [
-  z.object({
+export const InitOutcome = z.discriminatedUnion('status', [
+  z.strictObject({
     status: z.literal('requires_action'),
     action: NextAction,
     providerRef: ProviderRef,
     expiresAt: z.date().optional(),
-    /** Keys a later callback can name to find this binding (a SessionId, an OrderId). */
-    lookupKeys: z.array(z.string().min(1)).optional(),
+    lookupKeys: LookupKeys.optional(),
   }),
-  z.object({
-    status: z.literal('pending'),
-    /** The provider has seen the payment and is working on it: the binding moves to `processing`. */
-    processing: z.boolean().optional(),
+  Pending,
+  Succeeded,
+  Failed,
+]);
+export type InitOutcome = z.infer<typeof InitOutcome>;
+
+/**
+ * What a provider says after any later call (finalise, checkOrder, a callback). Only `succeeded`,
+ * `failed` and `expired` end a binding: the default answer of a provider that cannot tell yet is
+ * `pending` (Hyperswitch's rule). `providerRef` is a shallow patch merged into the stored ref;
+ * `lookupKeys` are added to the binding's keys (a webhook may name an object created after init).
+ * `expired` is the gateway saying its session ran out: the binding becomes `expired`, not `failed`.
+ */
+export const ProviderOutcome = z.discriminatedUnion('status', [
+  z.strictObject({
+    status: z.literal('requires_action'),
+    action: NextAction,
     providerRef: ProviderRef.optional(),
+    lookupKeys: LookupKeys.optional(),
   }),
-  z.object({ status: z.literal('succeeded'), card: CardToken, providerRef: ProviderRef.optional() }),
-  z.object({
-    status: z.literal('failed'),
-    error: z.instanceof(CardBindingError),
+  Pending,
+  Succeeded,
+  Failed,
+  z.strictObject({
+    status: z.literal('expired'),
+    /** The gateway's reason, when it gives one; BINDING_EXPIRED otherwise. */
+    error: z.instanceof(CardBindingError).optional(),
     providerRef: ProviderRef.optional(),
   }),
 ]);
@@ -65,14 +102,28 @@ export interface ProviderContext {
   readonly query?: Readonly<Record<string, string>>;
 }
 
-/** An HTTP request the host received on a provider's callback route, already decoded. */
+/** Header names are case-insensitive on the wire; providers read them lower-cased (`x-signature`). */
+const LowerCaseHeaders = z
+  .record(z.string(), z.string())
+  .default({})
+  .transform((headers) =>
+    Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])),
+  );
+
+/**
+ * An HTTP request the host received on a provider's callback route. `body` holds the decoded form or
+ * JSON fields, flattened to strings, for the common case; `rawBody` is the body exactly as received
+ * (a string, or the bytes), for a signature computed over the raw body (an HMAC webhook) — the host
+ * passes it untouched, before any parsing.
+ */
 export const CallbackRequest = z.object({
   method: z.string(),
   path: z.string().optional(),
-  headers: z.record(z.string(), z.string()).default({}),
+  /** Lower-cased names; a repeated header's values joined with `, `. */
+  headers: LowerCaseHeaders,
   query: z.record(z.string(), z.string()).default({}),
-  /** Form or JSON fields, flattened to strings. */
   body: z.record(z.string(), z.string()).default({}),
+  rawBody: z.union([z.string(), z.instanceof(Uint8Array)]).optional(),
 });
 export type CallbackRequest = z.input<typeof CallbackRequest>;
 
@@ -109,7 +160,7 @@ export interface RemoveCardContext {
  */
 export interface CardBindingProvider {
   readonly id: string;
-  init(ctx: ProviderInitContext): Promise<ProviderOutcome>;
+  init(ctx: ProviderInitContext): Promise<InitOutcome>;
   /** Pull the result after the customer returns (or on a poll when the provider has no checkOrder). */
   finalise?(ctx: ProviderContext): Promise<ProviderOutcome>;
   /** Poll the order's state. */

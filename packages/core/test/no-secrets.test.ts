@@ -8,6 +8,7 @@ import {
   type CardBindingProvider,
   type HttpClient,
   type Logger,
+  type InitOutcome,
   type ProviderOutcome,
   Secret,
 } from '../src/index.js';
@@ -42,7 +43,7 @@ class EchoingProvider implements CardBindingProvider {
   readonly password = new Secret(PASSWORD);
   constructor(private readonly http: HttpClient) {}
 
-  async init(): Promise<ProviderOutcome> {
+  async init(): Promise<InitOutcome> {
     await this.http.request({
       method: 'POST',
       url: `${baseUrl}/init`,

@@ -3,6 +3,7 @@ import type {
   CardBindingProvider,
   ProviderCallbackContext,
   ProviderContext,
+  InitOutcome,
   ProviderOutcome,
 } from '../src/index.js';
 import type { CardBindingError } from '../src/index.js';
@@ -14,7 +15,7 @@ import type { CardBindingError } from '../src/index.js';
 export class ScriptedProvider implements CardBindingProvider {
   readonly calls = { init: 0, finalise: 0, checkOrder: 0, afterSuccess: 0, afterFailure: 0 };
   next: (ctx: ProviderContext) => Promise<ProviderOutcome> = async () => ({ status: 'pending' });
-  initAnswer: () => Promise<ProviderOutcome> = async () => ({
+  initAnswer: () => Promise<InitOutcome> = async () => ({
     status: 'requires_action',
     action: { type: 'redirect', url: 'https://pay.example.test/page?session=s1', method: 'GET' },
     providerRef: { sessionId: 's1' },
@@ -28,7 +29,7 @@ export class ScriptedProvider implements CardBindingProvider {
 
   constructor(readonly id = 'scripted') {}
 
-  async init(): Promise<ProviderOutcome> {
+  async init(): Promise<InitOutcome> {
     this.calls.init++;
     return this.initAnswer();
   }

@@ -11,6 +11,7 @@ import {
   type ProviderCallbackContext,
   type ProviderContext,
   type ProviderInitContext,
+  type InitOutcome,
   type ProviderOutcome,
   type SavedCard,
   toCardBindingError,
@@ -85,7 +86,7 @@ export class PayOnlineProvider implements CardBindingProvider {
       });
   }
 
-  async init(ctx: ProviderInitContext): Promise<ProviderOutcome> {
+  async init(ctx: ProviderInitContext): Promise<InitOutcome> {
     const config = this.#config;
     const orderId = orderIdFor(ctx.bindingId);
     const ref: PayOnlineRef = { orderId };

@@ -9,6 +9,7 @@ import {
   type ProviderCallbackContext,
   type ProviderContext,
   type ProviderInitContext,
+  type InitOutcome,
   type ProviderOutcome,
   type RemoveCardContext,
   silentLogger,
@@ -63,7 +64,7 @@ export class PaytureProvider implements CardBindingProvider {
   }
 
   /** Check → Register → GetList (cards before) → Init(Add) → redirect to the hosted Add page. */
-  async init(ctx: ProviderInitContext): Promise<ProviderOutcome> {
+  async init(ctx: ProviderInitContext): Promise<InitOutcome> {
     const credentials = customerCredentials(this.#config.customerCredentials, ctx.customer.id);
     const ip = ctx.customer.ip ?? this.#config.defaultCustomerIp;
     if (ip === undefined) {

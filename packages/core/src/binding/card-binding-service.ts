@@ -9,8 +9,10 @@ import { pollBinding } from '../client/poll-binding.js';
 import { PollPolicy, type PollPolicyInput } from '../client/poll-policy.js';
 import {
   CallbackRequest,
-  type CallbackResponse,
+  CallbackResponse,
+  type CallbackResult,
   type CardBindingProvider,
+  InitOutcome,
   ProviderOutcome,
   type ProviderTrigger,
 } from '../provider.js';
@@ -235,24 +237,26 @@ export class CardBindingService {
       return reject(error, plainResponse(400, 'bad request'));
     }
     try {
-      const result = await provider.handleCallback({
-        request: parsed.data,
-        now: this.clock.now(),
-        findBinding: async (key) => {
-          lookupKey = key;
-          const record = await this.store.findByLookupKey(providerId, key);
-          if (record) bindingId = record.id;
-          return record ? providerContext(record, this.clock.now(), 'callback') : undefined;
-        },
-      });
+      const result = validateCallbackResult(
+        provider,
+        await provider.handleCallback({
+          request: parsed.data,
+          now: this.clock.now(),
+          findBinding: async (key) => {
+            lookupKey = key;
+            const record = await this.store.findByLookupKey(providerId, key);
+            if (record) bindingId = record.id;
+            return record ? providerContext(record, this.clock.now(), 'callback') : undefined;
+          },
+        }),
+      );
       if (!result.update) return { response: result.response };
       bindingId = result.update.bindingId;
       const record = await this.store.get(result.update.bindingId);
       if (!record || record.provider !== providerId) {
         throw new CardBindingError('CALLBACK_REJECTED', 'The callback names no binding of this provider');
       }
-      const outcome = validateOutcome(provider, result.update.outcome);
-      const binding = await this.#transitions.apply(provider, record, outcome, false, cause);
+      const binding = await this.#transitions.apply(provider, record, result.update.outcome, false, cause);
       return { response: result.response, binding };
     } catch (thrown) {
       const error = toCardBindingError(thrown, `Provider ${providerId} failed to handle a callback`);
@@ -352,9 +356,9 @@ export class CardBindingService {
   ): Promise<Binding> {
     const id = this.ids.bindingId();
     const now = this.clock.now();
-    let outcome: ProviderOutcome;
+    let outcome: InitOutcome;
     try {
-      outcome = validateOutcome(
+      outcome = validateInitOutcome(
         provider,
         await provider.init({
           bindingId: id,
@@ -388,7 +392,7 @@ export class CardBindingService {
       customer: request.customer,
       status: outcome.status === 'requires_action' ? 'requires_action' : 'processing',
       providerRef: outcome.providerRef ?? {},
-      lookupKeys: outcome.status === 'requires_action' ? (outcome.lookupKeys ?? []) : [],
+      lookupKeys: 'lookupKeys' in outcome ? (outcome.lookupKeys ?? []) : [],
       metadata: request.metadata,
       createdAt: now,
       updatedAt: now,
@@ -464,13 +468,43 @@ export class CardBindingService {
   }
 }
 
+function validateInitOutcome(provider: CardBindingProvider, outcome: unknown): InitOutcome {
+  const parsed = InitOutcome.safeParse(outcome);
+  if (parsed.success) return parsed.data;
+  throw invalidAnswer(provider, 'outcome', parsed.error.issues);
+}
+
 function validateOutcome(provider: CardBindingProvider, outcome: unknown): ProviderOutcome {
   const parsed = ProviderOutcome.safeParse(outcome);
   if (parsed.success) return parsed.data;
-  const where = parsed.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');
-  throw new CardBindingError(
+  throw invalidAnswer(provider, 'outcome', parsed.error.issues);
+}
+
+function validateCallbackResult(provider: CardBindingProvider, result: CallbackResult): CallbackResult {
+  const response = CallbackResponse.safeParse(result.response);
+  if (!response.success) throw invalidAnswer(provider, 'callback response', response.error.issues);
+  if (!result.update) return { response: response.data };
+  return {
+    response: response.data,
+    update: { bindingId: result.update.bindingId, outcome: validateOutcome(provider, result.update.outcome) },
+  };
+}
+
+function invalidAnswer(
+  provider: CardBindingProvider,
+  what: string,
+  issues: readonly { path: readonly PropertyKey[]; code: string; keys?: readonly string[] }[],
+): CardBindingError {
+  // Names where the answer is wrong (and an unexpected key's name), never its values.
+  const where = issues
+    .map((issue) => {
+      const path = issue.path.map(String).join('.') || '(root)';
+      return issue.keys ? `${path}: unexpected ${issue.keys.join(', ')}` : path;
+    })
+    .join(', ');
+  return new CardBindingError(
     'PROVIDER_UNAVAILABLE',
-    `Provider ${provider.id} returned an invalid outcome (${where})`,
+    `Provider ${provider.id} returned an invalid ${what} (${where})`,
     {
       retryable: false,
     },

@@ -46,6 +46,8 @@ export interface BindingPatch {
   failure?: CardBindingFailure;
   providerRef?: ProviderRef;
   card?: BindingRecord['card'];
+  /** The binding's lookup keys with the new ones an outcome added; the store indexes the additions. */
+  lookupKeys?: string[];
   updatedAt: Date;
 }
 
@@ -84,7 +86,15 @@ export function planTransition({
 }: TransitionInput): PlannedTransition {
   if (isTerminal(record.status)) return { kind: 'none' };
   const providerRef = mergeRef(record.providerRef, outcome.providerRef);
-  const base = providerRef ? { providerRef, updatedAt: now } : { updatedAt: now };
+  const lookupKeys = addedLookupKeys(
+    record.lookupKeys,
+    'lookupKeys' in outcome ? outcome.lookupKeys : undefined,
+  );
+  const base = {
+    updatedAt: now,
+    ...(providerRef ? { providerRef } : {}),
+    ...(lookupKeys ? { lookupKeys } : {}),
+  };
 
   switch (outcome.status) {
     case 'succeeded':
@@ -92,14 +102,11 @@ export function planTransition({
     case 'failed':
       return { kind: 'patch', patch: { ...base, status: 'failed', failure: outcome.error.toFailure() } };
     case 'requires_action':
+      return { kind: 'patch', patch: { ...base, status: 'requires_action', nextAction: outcome.action } };
+    case 'expired':
       return {
         kind: 'patch',
-        patch: {
-          status: 'requires_action',
-          nextAction: outcome.action,
-          providerRef: { ...record.providerRef, ...outcome.providerRef },
-          updatedAt: now,
-        },
+        patch: { ...base, status: 'expired', failure: outcome.error?.toFailure() ?? EXPIRED_FAILURE },
       };
     case 'pending': {
       if (now.getTime() >= record.expiresAt.getTime()) {
@@ -109,10 +116,21 @@ export function planTransition({
         outcome.processing || customerReturned || record.status === 'processing'
           ? 'processing'
           : 'requires_action';
-      if (status === record.status && !providerRef) return { kind: 'none' };
+      if (status === record.status && !providerRef && !lookupKeys) return { kind: 'none' };
       return { kind: 'patch', patch: { ...base, status } };
     }
   }
+}
+
+/** The binding's keys plus the new ones, or undefined when nothing is new. */
+function addedLookupKeys(
+  current: readonly string[],
+  added: readonly string[] | undefined,
+): string[] | undefined {
+  const fresh = (added ?? []).filter(
+    (key, index, all) => !current.includes(key) && all.indexOf(key) === index,
+  );
+  return fresh.length === 0 ? undefined : [...current, ...fresh];
 }
 
 /** A binding past its deadline with no provider answer is expired. */

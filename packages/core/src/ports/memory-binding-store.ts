@@ -129,6 +129,11 @@ export class InMemoryBindingStore implements BindingStore, WorkQueue {
       version: current.version + 1,
     });
     this.#bindings.set(id, record);
+    for (const lookupKey of patch.lookupKeys ?? []) {
+      const key = lookupIndexKey(record.provider, lookupKey);
+      // A key another binding already holds keeps pointing there: the first binding to claim it owns it.
+      if (!this.#byLookupKey.has(key)) this.#byLookupKey.set(key, id);
+    }
     const history = this.#audit.get(id) ?? [];
     history.push(structuredClone({ ...writes.audit, version: record.version }));
     this.#audit.set(id, history);

@@ -77,6 +77,8 @@ async function toCallbackRequest(req: IncomingMessage): Promise<CallbackRequest>
     headers,
     query: Object.fromEntries(url.searchParams),
     body: decodeBody(headers['content-type'] ?? '', body),
+    // Exactly as received, for providers that verify a signature over the raw body.
+    rawBody: body,
   };
 }
 

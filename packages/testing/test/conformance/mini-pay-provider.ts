@@ -8,6 +8,7 @@ import {
   type Logger,
   maskPan,
   type ProviderContext,
+  type InitOutcome,
   type ProviderOutcome,
   Secret,
 } from '@cardbind/core';
@@ -72,7 +73,7 @@ class MiniPayProvider implements CardBindingProvider {
     return { authorization: `Bearer ${this.#apiKey.reveal()}` };
   }
 
-  async init(ctx: Parameters<CardBindingProvider['init']>[0]): Promise<ProviderOutcome> {
+  async init(ctx: Parameters<CardBindingProvider['init']>[0]): Promise<InitOutcome> {
     const response = await this.#http.request({
       method: 'POST',
       url: `${this.config.baseUrl}/api/sessions`,
