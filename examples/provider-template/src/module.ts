@@ -1,5 +1,6 @@
 import { bindCardBindingProvider, createHttpClient, parseConfig } from '@cardbind/core';
 import { ContainerModule } from 'inversify';
+import { TOYPAY_REDACTION } from './redaction.js';
 import { ToyPayConfig, type ToyPayConfigInput } from './config.js';
 import { TOYPAY_PROVIDER_ID, ToyPayProvider } from './toypay-provider.js';
 
@@ -11,15 +12,21 @@ import { TOYPAY_PROVIDER_ID, ToyPayProvider } from './toypay-provider.js';
 export function toyPayModule(input: ToyPayConfigInput): ContainerModule {
   const config = parseConfig(ToyPayConfig, input, 'toyPayModule');
   return new ContainerModule((load) =>
-    bindCardBindingProvider(load, TOYPAY_PROVIDER_ID, ({ logger }) => {
-      // The container's logger is already redacting; the client logs its transcript there at debug.
-      const http = createHttpClient({
-        name: TOYPAY_PROVIDER_ID,
-        logger,
-        timeouts: config.timeouts,
-        retries: config.retries,
-      });
-      return new ToyPayProvider(config, { http, logger });
-    }),
+    bindCardBindingProvider(
+      load,
+      TOYPAY_PROVIDER_ID,
+      ({ logger, redactor }) => {
+        // The container's logger is already redacting; the client logs its transcript there at debug.
+        const http = createHttpClient({
+          name: TOYPAY_PROVIDER_ID,
+          logger,
+          redactor,
+          timeouts: config.timeouts,
+          retries: config.retries,
+        });
+        return new ToyPayProvider(config, { http, logger });
+      },
+      { redaction: TOYPAY_REDACTION },
+    ),
   );
 }

@@ -61,7 +61,15 @@ export { type Clock, systemClock, ManualClock } from './ports/clock.js';
 export { type IdGenerator, randomIdGenerator, SequentialIdGenerator } from './ports/id-generator.js';
 export { type Logger, silentLogger, redactingLogger } from './ports/logger.js';
 export type { CardBindingListener, BindingTransitionEvent } from './ports/listener.js';
-export { redact, redactText, maskPansInText, REDACTED } from './redaction/redact.js';
+export {
+  redact,
+  redactText,
+  maskPansInText,
+  REDACTED,
+  Redactor,
+  genericRedactor,
+} from './redaction/redact.js';
+export { RedactionRules, type RedactionRulesInput } from './redaction/redaction-rules.js';
 export { fieldTreatment, type FieldTreatment } from './redaction/secret-fields.js';
 export {
   createHttpClient,
@@ -81,10 +89,13 @@ export {
   CLOCK,
   ID_GENERATOR,
   LOGGER,
+  REDACTION_RULES,
+  REDACTOR,
 } from './tokens.js';
 export {
   cardBindingModule,
   bindCardBindingProvider,
   type CardBindingModuleOptions,
   type ProviderDependencies,
+  type ProviderRegistration,
 } from './module.js';

@@ -12,6 +12,8 @@ import { type IdGenerator, randomIdGenerator } from './ports/id-generator.js';
 import type { CardBindingListener } from './ports/listener.js';
 import { type Logger, redactingLogger, silentLogger } from './ports/logger.js';
 import { InMemoryBindingStore } from './ports/memory-binding-store.js';
+import { Redactor } from './redaction/redact.js';
+import { RedactionRules, type RedactionRulesInput } from './redaction/redaction-rules.js';
 import {
   BINDING_STORE,
   CARD_BINDING_LISTENER,
@@ -21,6 +23,8 @@ import {
   ID_GENERATOR,
   LOGGER,
   providerIdMarker,
+  REDACTION_RULES,
+  REDACTOR,
 } from './tokens.js';
 
 const hasMethods =
@@ -66,6 +70,8 @@ const CardBindingModuleOptions = z.object({
     )
     .default([]),
   service: CardBindingServiceOptions.default(CardBindingServiceOptions.parse({})),
+  /** The host's own secret field names and patterns, on top of the generic ones and the providers'. */
+  redaction: RedactionRules.default(RedactionRules.parse({})),
 });
 export type CardBindingModuleOptions = z.input<typeof CardBindingModuleOptions>;
 
@@ -79,7 +85,16 @@ export function cardBindingModule(input: CardBindingModuleOptions = {}): Contain
     bind(BINDING_STORE).toConstantValue(options.store ?? new InMemoryBindingStore());
     bind(CLOCK).toConstantValue(options.clock ?? systemClock);
     bind(ID_GENERATOR).toConstantValue(options.ids ?? randomIdGenerator);
-    bind(LOGGER).toConstantValue(redactingLogger(options.logger ?? silentLogger));
+    // Built at first use, once every provider module has contributed its redaction rules.
+    bind(REDACTOR)
+      .toDynamicValue(
+        (context) =>
+          new Redactor([options.redaction, ...context.getAll(REDACTION_RULES, { optional: true })]),
+      )
+      .inSingletonScope();
+    bind(LOGGER)
+      .toDynamicValue((context) => redactingLogger(options.logger ?? silentLogger, context.get(REDACTOR)))
+      .inSingletonScope();
     bind(CARD_BINDING_OPTIONS).toConstantValue(options.service);
     for (const listener of options.listeners) bind(CARD_BINDING_LISTENER).toConstantValue(listener);
     bind(CardBindingService).toSelf().inSingletonScope();
@@ -89,18 +104,31 @@ export function cardBindingModule(input: CardBindingModuleOptions = {}): Contain
 
 /** What a provider factory may take from the container. */
 export interface ProviderDependencies {
+  /** The container's logger: every line is redacted with the generic, the host's and every provider's rules. */
   logger: Logger;
   clock: Clock;
+  /** The same redaction, for text a provider keeps or hands on (pass it to `createHttpClient`). */
+  redactor: Redactor;
 }
 
 /**
  * Registers a provider from inside a plugin's ContainerModule. The id is declared up front so that a
  * second provider with the same id fails while the container loads, not on first use.
  */
+export interface ProviderRegistration {
+  /**
+   * The provider's secret wire names and patterns (its passwords, keys, tokens, a token named plainly
+   * `id` or standing in a URL path). Every log line of the container, HTTP transcripts included, is
+   * redacted with them.
+   */
+  redaction?: RedactionRulesInput;
+}
+
 export function bindCardBindingProvider(
   load: Pick<ContainerModuleLoadOptions, 'bind' | 'isBound'>,
   id: string,
   factory: (dependencies: ProviderDependencies) => CardBindingProvider,
+  registration: ProviderRegistration = {},
 ): void {
   const marker = providerIdMarker(id);
   if (load.isBound(marker)) {
@@ -111,10 +139,19 @@ export function bindCardBindingProvider(
     );
   }
   load.bind(marker).toConstantValue(id);
+  if (registration.redaction) {
+    load
+      .bind(REDACTION_RULES)
+      .toConstantValue(parseConfig(RedactionRules, registration.redaction, `${id} redaction`));
+  }
   load
     .bind(CARD_BINDING_PROVIDER)
     .toDynamicValue((context) => {
-      const provider = factory({ logger: context.get(LOGGER), clock: context.get(CLOCK) });
+      const provider = factory({
+        logger: context.get(LOGGER),
+        clock: context.get(CLOCK),
+        redactor: context.get(REDACTOR),
+      });
       if (provider.id !== id) {
         throw new CardBindingError(
           'CONFIG_INVALID',

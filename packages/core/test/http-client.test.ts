@@ -2,7 +2,16 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CardBindingError, createHttpClient, HttpClientOptions, type Logger } from '../src/index.js';
+import {
+  CardBindingError,
+  createHttpClient,
+  HttpClientOptions,
+  type Logger,
+  Redactor,
+} from '../src/index.js';
+
+// What a Payture-like provider contributes: its wire names are not core's to know.
+const redactor = new Redactor([{ dropFields: ['DATA', 'VWUserPsw'], maskPanFields: [], patterns: [] }]);
 
 const BASE = 'https://provider.example.test';
 
@@ -157,7 +166,7 @@ describe('createHttpClient', () => {
 
   it('turns a connection reset into PROVIDER_UNAVAILABLE without leaking the request body', async () => {
     const { logger, lines } = recordingLogger();
-    const client = createHttpClient({ name: 'test', logger, retries: 0 });
+    const client = createHttpClient({ name: 'test', logger, retries: 0, redactor });
     const error = await client
       .request({
         method: 'POST',
@@ -175,7 +184,7 @@ describe('createHttpClient', () => {
   it('logs a redacted transcript of each exchange', async () => {
     nock(BASE).post('/cmd').reply(200, '<Init Success="True" SessionId="s-1"/>');
     const { logger, lines } = recordingLogger();
-    const client = createHttpClient({ name: 'payture', logger });
+    const client = createHttpClient({ name: 'payture', logger, redactor });
     await client.request({
       method: 'POST',
       url: `${BASE}/cmd`,

@@ -97,7 +97,11 @@ describe('cardBindingModule', () => {
     const container = new Container();
     container.load(
       cardBindingModule({ logger, listeners: [leaky] }),
-      new ContainerModule((load) => bindCardBindingProvider(load, 'a', () => new ScriptedProvider('a'))),
+      new ContainerModule((load) =>
+        bindCardBindingProvider(load, 'a', () => new ScriptedProvider('a'), {
+          redaction: { dropFields: ['VWUserPsw'] },
+        }),
+      ),
     );
     await container.get(CardBindingService).start({ provider: 'a', customer: { id: 'c' } });
     const failure = lines.find((line) => line.includes('listener.failed'));

@@ -4,6 +4,9 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CardBindingError,
+  bindCardBindingProvider,
+  cardBindingModule,
+  CardBindingService,
   createHttpClient,
   type CardBindingProvider,
   type HttpClient,
@@ -12,7 +15,7 @@ import {
   type ProviderOutcome,
   Secret,
 } from '../src/index.js';
-import { containerWith } from './container.js';
+import { Container, ContainerModule } from 'inversify';
 
 const PAN = '4111111111111111';
 const CVV = '737';
@@ -83,9 +86,24 @@ describe('no secret leaves a flow', () => {
       warn: record('warn'),
       error: record('error'),
     };
-    const http = createHttpClient({ name: 'echo', logger, retries: 0 });
-    const provider = new EchoingProvider(http);
-    const { service } = containerWith([provider], { logger });
+    // Wired as a provider module is: its client gets the container's redaction, its wire names with it.
+    let http: HttpClient | undefined;
+    const container = new Container();
+    container.load(
+      cardBindingModule({ logger }),
+      new ContainerModule((load) =>
+        bindCardBindingProvider(
+          load,
+          'echo',
+          (dependencies) => {
+            http = createHttpClient({ name: 'echo', ...dependencies, retries: 0 });
+            return new EchoingProvider(http);
+          },
+          { redaction: { dropFields: ['VWUserPsw'] } },
+        ),
+      ),
+    );
+    const service = container.get(CardBindingService);
 
     const binding = await service.start({ provider: 'echo', customer: { id: 'c-1' } });
     captured.push(JSON.stringify(binding), inspect(binding, { depth: 10 }));
@@ -100,7 +118,7 @@ describe('no secret leaves a flow', () => {
       inspect(done, { depth: 10 }),
       JSON.stringify(await service.listCards('c-1')),
     );
-    http.close();
+    http?.close();
 
     // The capture really holds the traffic: the exchange lines are there, with their secrets masked.
     const text = captured.join('\n');

@@ -1,7 +1,22 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CardBindingError, REDACTED, Secret, maskPansInText, redact, redactText } from '../src/index.js';
+import {
+  CardBindingError,
+  fieldTreatment,
+  REDACTED,
+  Redactor,
+  Secret,
+  maskPansInText,
+  redact,
+  redactText,
+} from '../src/index.js';
+
+// What Payture-like and PayOnline-like providers contribute through their modules (core names none).
+const withProviders = new Redactor([
+  { dropFields: ['DATA', 'VWUserPsw', 'CardId'], maskPanFields: [], patterns: [] },
+  { dropFields: ['SecurityKey', 'RebillAnchor'], maskPanFields: [], patterns: [] },
+]);
 
 const PAN = '4111111111111111';
 
@@ -29,42 +44,79 @@ describe('redactText', () => {
     expect(maskPansInText('order 1234567890123')).toBe('order 1234567890123');
   });
 
-  it('drops secret fields in form bodies, Payture DATA, XML attributes and JSON', () => {
-    expect(redactText('VWID=MerchantAdd&DATA=VWUserLgn%3Dcustomer-1%3BVWUserPsw%3Dpw')).toBe(
+  it('drops contributed and generic secret fields in form bodies, DATA, XML attributes and JSON', () => {
+    expect(withProviders.redactText('VWID=MerchantAdd&DATA=VWUserLgn%3Dcustomer-1%3BVWUserPsw%3Dpw')).toBe(
       `VWID=MerchantAdd&DATA=${REDACTED}`,
     );
-    expect(redactText('VWUserLgn=customer-1;VWUserPsw=s3cret;IP=1.2.3.4')).toBe(
+    expect(withProviders.redactText('VWUserLgn=customer-1;VWUserPsw=s3cret;IP=1.2.3.4')).toBe(
       `VWUserLgn=customer-1;VWUserPsw=${REDACTED};IP=1.2.3.4`,
     );
-    expect(redactText('<Item CardId="e5dfa016" CardName="411111xxxxxx1112"/>')).toBe(
+    expect(withProviders.redactText('<Item CardId="e5dfa016" CardName="411111xxxxxx1112"/>')).toBe(
       `<Item CardId="${REDACTED}" CardName="411111xxxxxx1112"/>`,
     );
     expect(
-      redactText(
+      withProviders.redactText(
         '<transaction><id>5923441</id><rebillAnchor>zayr9g0p</rebillAnchor><pareq>eJzV+/</pareq></transaction>',
       ),
     ).toBe(
       `<transaction><id>5923441</id><rebillAnchor>${REDACTED}</rebillAnchor><pareq>${REDACTED}</pareq></transaction>`,
     );
-    expect(redactText('{"CardCvv":"123","Amount":"1.00"}')).toBe(`{"CardCvv":"${REDACTED}","Amount":"1.00"}`);
-    expect(redactText(`CardNumber=${PAN}&CardCvv=123&SecurityKey=abc`)).toBe(
+    expect(withProviders.redactText('{"CardCvv":"123","Amount":"1.00"}')).toBe(
+      `{"CardCvv":"${REDACTED}","Amount":"1.00"}`,
+    );
+    expect(withProviders.redactText(`CardNumber=${PAN}&CardCvv=123&SecurityKey=abc`)).toBe(
       `CardNumber=411111******1111&CardCvv=${REDACTED}&SecurityKey=${REDACTED}`,
     );
   });
 
   it('drops secret fields wherever a key=value stands, in either quote, JSON numbers and XML variants', () => {
-    expect(redactText('failed(VWUserPsw=pw-1;IP=1.2.3.4) at x:Password=pw-2')).toBe(
+    expect(withProviders.redactText('failed(VWUserPsw=pw-1;IP=1.2.3.4) at x:Password=pw-2')).toBe(
       `failed(VWUserPsw=${REDACTED};IP=1.2.3.4) at x:Password=${REDACTED}`,
     );
-    expect(redactText(`<Add Password='pw-3' SecureCode="737"/>`)).toBe(
+    expect(withProviders.redactText(`<Add Password='pw-3' SecureCode="737"/>`)).toBe(
       `<Add Password='${REDACTED}' SecureCode="${REDACTED}"/>`,
     );
-    expect(redactText('{"CardCvv":737,"Amount":1.5,"password":"a\\"b"}')).toBe(
+    expect(withProviders.redactText('{"CardCvv":737,"Amount":1.5,"password":"a\\"b"}')).toBe(
       `{"CardCvv":"${REDACTED}","Amount":1.5,"password":"${REDACTED}"}`,
     );
     expect(
-      redactText('<p:pareq enc="b64"><![CDATA[eJzV+/]]></p:pareq><rebillAnchor>zayr9g0p</rebillAnchor>'),
+      withProviders.redactText(
+        '<p:pareq enc="b64"><![CDATA[eJzV+/]]></p:pareq><rebillAnchor>zayr9g0p</rebillAnchor>',
+      ),
     ).toBe(`<p:pareq enc="b64">${REDACTED}</p:pareq><rebillAnchor>${REDACTED}</rebillAnchor>`);
+  });
+
+  it("names no provider's wire fields itself: those come with the provider's module", () => {
+    for (const name of ['VWUserPsw', 'DATA', 'CardId', 'SecurityKey', 'PrivateSecurityKey', 'RebillAnchor']) {
+      expect(fieldTreatment(name)).toBe('keep');
+    }
+    for (const name of [
+      'cvv',
+      'password',
+      'terminal_password',
+      'Authorization',
+      'X-Api-Key',
+      'access_token',
+      'PaRes',
+    ]) {
+      expect(fieldTreatment(name)).toBe('drop');
+    }
+  });
+
+  it("masks a provider's token named plainly id, or standing in a URL path, by its contributed rules", () => {
+    const rules = new Redactor([
+      { dropFields: ['id'], maskPanFields: ['acct'], patterns: [/\/payment_methods\/(pm_\w+)/, /whsec_\w+/] },
+    ]);
+    expect(rules.redact({ id: 'pm_123', bindingId: 'bnd_1', acct: '4111111111111111' })).toEqual({
+      id: REDACTED,
+      bindingId: 'bnd_1',
+      acct: '411111******1111',
+    });
+    expect(
+      rules.redactText('GET /v1/payment_methods/pm_9x2 then /v1/payment_methods/pm_7 with whsec_abc'),
+    ).toBe(`GET /v1/payment_methods/${REDACTED} then /v1/payment_methods/${REDACTED} with ${REDACTED}`);
+    // The same rules again: a stateful global regex must not skip matches between calls.
+    expect(rules.redactText('/payment_methods/pm_1')).toBe(`/payment_methods/${REDACTED}`);
   });
 
   it('drops the password of a URL with credentials, keeping the user and the host', () => {
@@ -128,7 +180,7 @@ describe('redact', () => {
 
 describe('redact of provider-built values', () => {
   it('redacts the message of a CardBindingError and big integers', () => {
-    const out = redact({
+    const out = withProviders.redact({
       error: new CardBindingError('PROVIDER_REJECTED', `Payture said VWUserPsw=pw-9 for ${PAN}`),
       big: BigInt(PAN),
       cardNumber: BigInt(PAN),
@@ -152,7 +204,7 @@ describe('redactingLogger', () => {
     const lines: string[] = [];
     const log = (obj: Record<string, unknown>, msg?: string) =>
       void lines.push(`${msg ?? ''} ${JSON.stringify(obj)}`);
-    const logger = redactingLogger({ debug: log, info: log, warn: log, error: log });
+    const logger = redactingLogger({ debug: log, info: log, warn: log, error: log }, withProviders);
     logger.info({ password: 'pw-1' }, `saved card ${PAN} for VWUserPsw=pw-2`);
     expect(lines[0]).toContain('411111******1111');
     for (const secret of [PAN, 'pw-1', 'pw-2']) expect(lines[0]).not.toContain(secret);

@@ -1,5 +1,6 @@
 import { bindCardBindingProvider, parseConfig } from '@cardbind/core';
 import { ContainerModule } from 'inversify';
+import { PAYONLINE_REDACTION } from './redaction.js';
 import { PayOnlineConfig, type PayOnlineConfigInput } from './config.js';
 import { PAYONLINE_PROVIDER_ID, PayOnlineProvider } from './payonline-provider.js';
 
@@ -14,7 +15,8 @@ export function payonlineModule(input: PayOnlineConfigInput): ContainerModule {
     bindCardBindingProvider(
       load,
       PAYONLINE_PROVIDER_ID,
-      ({ logger, clock }) => new PayOnlineProvider(config, { logger, clock }),
+      ({ logger, clock, redactor }) => new PayOnlineProvider(config, { logger, clock, redactor }),
+      { redaction: PAYONLINE_REDACTION },
     );
   });
 }

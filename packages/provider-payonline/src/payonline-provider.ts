@@ -8,6 +8,7 @@ import {
   type HttpClient,
   isTerminal,
   type Logger,
+  type Redactor,
   type ProviderCallbackContext,
   type ProviderContext,
   type ProviderInitContext,
@@ -58,6 +59,8 @@ export interface PayOnlineProviderDependencies {
   clock: Clock;
   /** Defaults to a got client named `payonline` with the configured timeouts. */
   http?: HttpClient;
+  /** The container's redaction, for transcripts and error causes (`ProviderDependencies.redactor`). */
+  redactor?: Redactor;
 }
 
 /**
@@ -83,6 +86,7 @@ export class PayOnlineProvider implements CardBindingProvider {
         timeouts: config.timeouts,
         retries: config.retries,
         logger: dependencies.logger,
+        ...(dependencies.redactor === undefined ? {} : { redactor: dependencies.redactor }),
       });
   }
 

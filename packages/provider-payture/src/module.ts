@@ -1,5 +1,6 @@
 import { bindCardBindingProvider, createHttpClient, parseConfig } from '@cardbind/core';
 import { ContainerModule } from 'inversify';
+import { PAYTURE_REDACTION } from './redaction.js';
 import { PaytureConfig, type PaytureConfigInput } from './config.js';
 import { PAYTURE_PROVIDER_ID, PaytureProvider } from './payture-provider.js';
 
@@ -10,14 +11,20 @@ import { PAYTURE_PROVIDER_ID, PaytureProvider } from './payture-provider.js';
 export function paytureModule(input: PaytureConfigInput): ContainerModule {
   const config = parseConfig(PaytureConfig, input, 'paytureModule');
   return new ContainerModule((load) =>
-    bindCardBindingProvider(load, PAYTURE_PROVIDER_ID, ({ logger }) => {
-      const http = createHttpClient({
-        name: PAYTURE_PROVIDER_ID,
-        logger,
-        timeouts: config.timeouts,
-        retries: config.retries,
-      });
-      return new PaytureProvider(config, { http, logger });
-    }),
+    bindCardBindingProvider(
+      load,
+      PAYTURE_PROVIDER_ID,
+      ({ logger, redactor }) => {
+        const http = createHttpClient({
+          name: PAYTURE_PROVIDER_ID,
+          logger,
+          redactor,
+          timeouts: config.timeouts,
+          retries: config.retries,
+        });
+        return new PaytureProvider(config, { http, logger });
+      },
+      { redaction: PAYTURE_REDACTION },
+    ),
   );
 }

@@ -1,4 +1,4 @@
-import { CardBindingError, createHttpClient, redactingLogger, Secret } from '@cardbind/core';
+import { CardBindingError, createHttpClient, Redactor, redactingLogger, Secret } from '@cardbind/core';
 import { describe, expect, it } from 'vitest';
 import {
   captureFlow,
@@ -21,7 +21,9 @@ describe('captureFlow', () => {
     });
     try {
       const captured = captureFlow();
-      const http = createHttpClient({ name: 'test', logger: captured.logger });
+      // As a Payture-like provider's module wires it: its wire names come with its redaction rules.
+      const redactor = new Redactor([{ dropFields: ['DATA'], maskPanFields: [], patterns: [] }]);
+      const http = createHttpClient({ name: 'test', logger: captured.logger, redactor });
       await http.request({
         method: 'POST',
         url: `${server.baseUrl}/vwapi/Init`,
@@ -33,7 +35,7 @@ describe('captureFlow', () => {
       expect(captured.transcript).toHaveLength(1);
       expect(captured.transcript[0]).toMatchObject({ client: 'test', method: 'POST', statusCode: 200 });
       expect(captured.text()).toContain('SessionId="s-1"');
-      // createHttpClient redacts DATA: the password never reached the log.
+      // The client redacts DATA with those rules: the password never reached the log.
       expect(() => expectNoSecrets(captured, [PASSWORD])).not.toThrow();
     } finally {
       await server.close();

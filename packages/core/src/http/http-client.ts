@@ -4,7 +4,7 @@ import got, { RequestError } from 'got';
 import { z } from 'zod';
 import { CardBindingError } from '../errors.js';
 import { type Logger, redactingLogger, silentLogger } from '../ports/logger.js';
-import { redact, redactText } from '../redaction/redact.js';
+import { genericRedactor, type Redactor } from '../redaction/redact.js';
 
 export const HttpTimeouts = z.object({
   /** TCP (and TLS) connect. */
@@ -26,7 +26,11 @@ export const HttpClientOptions = z.object({
   /** Longest answer body kept in a transcript line. */
   transcriptBodyLimit: z.number().int().positive().default(2_048),
 });
-export type HttpClientOptionsInput = z.input<typeof HttpClientOptions> & { logger?: Logger };
+export type HttpClientOptionsInput = z.input<typeof HttpClientOptions> & {
+  logger?: Logger;
+  /** The redaction for transcripts and error causes: a provider passes `ProviderDependencies.redactor`. */
+  redactor?: Redactor;
+};
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -93,7 +97,9 @@ const RETRYABLE_ERROR_CODES = [
  */
 export function createHttpClient(input: HttpClientOptionsInput): HttpClient {
   const options = HttpClientOptions.parse(input);
-  const logger = redactingLogger(input.logger ?? silentLogger);
+  const redactor = input.redactor ?? genericRedactor;
+  const redactText = (text: string): string => redactor.redactText(text);
+  const logger = redactingLogger(input.logger ?? silentLogger, redactor);
   const agent = {
     http: new http.Agent({ keepAlive: true, maxSockets: options.maxSockets }),
     https: new https.Agent({ keepAlive: true, maxSockets: options.maxSockets }),
@@ -144,7 +150,9 @@ export function createHttpClient(input: HttpClientOptionsInput): HttpClient {
         client: options.name,
         method: request.method,
         url: redactText(url),
-        ...(request.headers === undefined ? {} : { requestHeaders: redactHeaders(request.headers) }),
+        ...(request.headers === undefined
+          ? {}
+          : { requestHeaders: redactHeaders(redactor, request.headers) }),
         ...(requestBody === undefined ? {} : { requestBody: redactText(requestBody) }),
       });
       try {
@@ -213,8 +221,8 @@ function encodeBody(request: HttpRequest): { text: string; contentType: string }
 }
 
 /** Header names are matched like field names (`X-Api-Key` → `xapikey`), values redacted like text. */
-function redactHeaders(headers: Record<string, string>): Record<string, unknown> {
-  const safe = redact(headers);
+function redactHeaders(redactor: Redactor, headers: Record<string, string>): Record<string, unknown> {
+  const safe = redactor.redact(headers);
   return typeof safe === 'object' && safe !== null && !Array.isArray(safe) ? { ...safe } : {};
 }
 

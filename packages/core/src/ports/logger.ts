@@ -1,4 +1,4 @@
-import { redact, redactText } from '../redaction/redact.js';
+import { genericRedactor, type Redactor } from '../redaction/redact.js';
 
 type LogFn = (obj: Record<string, unknown>, msg?: string) => void;
 
@@ -16,21 +16,22 @@ export const silentLogger: Logger = { debug: noop, info: noop, warn: noop, error
 const redactingLoggers = new WeakSet<Logger>();
 
 /**
- * Wraps a logger so that every object passes through `redact()` before the host's logger sees it.
+ * Wraps a logger so that every object passes through the redactor (by default the generic rules; the
+ * container's adds every provider's) before the host's logger sees it.
  * The silent logger and loggers that already redact come back as they are: redaction scans every
  * string it is given, and paying for it on lines nobody writes, or twice, is measurable
  * (docs/performance.md, scenario 1).
  */
-export function redactingLogger(inner: Logger): Logger {
+export function redactingLogger(inner: Logger, redactor: Redactor = genericRedactor): Logger {
   if (inner === silentLogger || redactingLoggers.has(inner)) return inner;
   const wrap =
     (fn: LogFn): LogFn =>
     (obj, msg) => {
-      const safe = redact(obj);
+      const safe = redactor.redact(obj);
       fn.call(
         inner,
         isRecord(safe) ? safe : { value: safe },
-        msg === undefined ? undefined : redactText(msg),
+        msg === undefined ? undefined : redactor.redactText(msg),
       );
     };
   const redacting: Logger = {

@@ -2,7 +2,8 @@ import { maskPan } from '../card.js';
 import { CardBindingError } from '../errors.js';
 import { passesLuhn } from '../luhn.js';
 import { Secret } from '../secret.js';
-import { fieldTreatment } from './secret-fields.js';
+import type { RedactionRules } from './redaction-rules.js';
+import { type FieldTreatment, genericTreatment, normaliseFieldName } from './secret-fields.js';
 
 export const REDACTED = '[REDACTED]';
 const MAX_DEPTH = 8;
@@ -34,19 +35,6 @@ const XML_ELEMENT =
 // or a host's config error may quote a connection string. The user name stays, the password goes.
 const URL_CREDENTIALS = /\b([a-z][a-z\d+.-]*:\/\/)([^\s:@/?#]*):([^\s@/?#]*)@/gi;
 
-function treatValue(key: string, value: string): string {
-  switch (fieldTreatment(key)) {
-    case 'drop':
-      return value === '' ? '' : REDACTED;
-    case 'mask-pan': {
-      const digits = decodeSafely(value).replace(/\D/g, '');
-      return digits.length >= 12 ? maskPan(digits) : value === '' ? '' : REDACTED;
-    }
-    case 'keep':
-      return value;
-  }
-}
-
 function decodeSafely(value: string): string {
   try {
     return decodeURIComponent(value.replace(/\+/g, ' '));
@@ -56,82 +44,144 @@ function decodeSafely(value: string): string {
 }
 
 /**
- * Redacts a wire body or URL: secret fields by name in form, DATA, XML-attribute, XML-element and JSON
- * syntax, then
- * any PAN-looking digit run anywhere. Percent-encoded DATA is handled because its outer field is `DATA`.
+ * Redaction with a given set of rules: the generic ones plus what each provider contributed. The
+ * container builds one from every provider's rules and wraps its logger in it; `redact` and
+ * `redactText` below use the generic rules alone.
  */
-export function redactText(text: string): string {
-  const byName = text
-    .replace(
-      KEY_VALUE,
-      (_m, lead: string, key: string, value: string) => `${lead}${key}=${treatValue(key, value)}`,
-    )
-    .replace(
-      QUOTED_VALUE,
-      (match: string, key: string, double: string | undefined, single: string | undefined) =>
-        double !== undefined
-          ? `${key}="${treatValue(key, double)}"`
-          : single !== undefined
-            ? `${key}='${treatValue(key, single)}'`
-            : match,
-    )
-    .replace(
-      JSON_FIELD,
-      (match: string, key: string, text: string | undefined, number: string | undefined) =>
-        text !== undefined
-          ? `"${key}":"${treatValue(key, text)}"`
-          : number !== undefined
-            ? `"${key}":${fieldTreatment(key) === 'keep' ? number : `"${treatValue(key, number)}"`}`
-            : match,
-    )
-    .replace(
-      XML_ELEMENT,
-      (_m, tag: string, localName: string, attributes: string | undefined, value: string) =>
-        `<${tag}${attributes ?? ''}>${treatValue(localName, value)}</${tag}>`,
+export class Redactor {
+  readonly #drop: ReadonlySet<string>;
+  readonly #maskPan: ReadonlySet<string>;
+  readonly #patterns: readonly RegExp[];
+
+  constructor(rules: readonly RedactionRules[] = []) {
+    this.#drop = new Set(rules.flatMap((rule) => rule.dropFields.map(normaliseFieldName)));
+    this.#maskPan = new Set(rules.flatMap((rule) => rule.maskPanFields.map(normaliseFieldName)));
+    // Global and sticky-free copies: a caller's `lastIndex` never leaks between calls.
+    this.#patterns = rules.flatMap((rule) =>
+      rule.patterns.map((pattern) => new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '') + 'g')),
     );
-  return maskPansInText(
-    byName.replace(URL_CREDENTIALS, (_m, scheme: string, user: string) => `${scheme}${user}:${REDACTED}@`),
-  );
-}
-
-/**
- * Returns a deep copy of `value` that is safe to log: Secrets print `***`, secret fields are dropped by
- * name, card-number fields and PAN-looking strings are masked, errors keep only safe fields.
- */
-export function redact(value: unknown): unknown {
-  return redactValue(value, 0, new WeakSet());
-}
-
-function redactValue(value: unknown, depth: number, seen: WeakSet<object>): unknown {
-  if (typeof value === 'string') return redactText(value);
-  if (
-    (typeof value === 'number' && Number.isInteger(value) && String(value).length >= 13) ||
-    typeof value === 'bigint'
-  ) {
-    return redactText(String(value));
   }
-  if (typeof value !== 'object' || value === null) return value;
-  if (value instanceof Secret) return value.toString();
-  if (value instanceof Date) return value;
-  // A provider may have built the message from a body: its safe fields are still redacted text.
-  if (value instanceof CardBindingError) return redactValue(value.toFailure(), depth + 1, seen);
-  if (value instanceof Error) return { name: value.name, message: redactText(value.message) };
-  if (value instanceof Uint8Array) return '[binary]';
-  if (seen.has(value)) return '[circular]';
-  if (depth >= MAX_DEPTH) return '[too deep]';
-  seen.add(value);
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1, seen));
-  if (value instanceof URLSearchParams) return redactText(value.toString());
-  const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    const treatment = fieldTreatment(key);
-    if (treatment === 'drop') out[key] = item === '' || item === undefined ? item : REDACTED;
-    else if (
-      treatment === 'mask-pan' &&
-      (typeof item === 'string' || typeof item === 'number' || typeof item === 'bigint')
+
+  treatment(name: string): FieldTreatment {
+    const normalised = normaliseFieldName(name);
+    if (this.#drop.has(normalised)) return 'drop';
+    if (this.#maskPan.has(normalised)) return 'mask-pan';
+    return genericTreatment(normalised);
+  }
+
+  /**
+   * Redacts a wire body or URL: secret fields by name in form, DATA, XML-attribute, XML-element and
+   * JSON syntax, credentials in URLs, the contributed patterns, then any PAN-looking digit run.
+   */
+  redactText(text: string): string {
+    const byName = text
+      .replace(
+        KEY_VALUE,
+        (_m, lead: string, key: string, value: string) => `${lead}${key}=${this.#treatValue(key, value)}`,
+      )
+      .replace(
+        QUOTED_VALUE,
+        (match: string, key: string, double: string | undefined, single: string | undefined) =>
+          double !== undefined
+            ? `${key}="${this.#treatValue(key, double)}"`
+            : single !== undefined
+              ? `${key}='${this.#treatValue(key, single)}'`
+              : match,
+      )
+      .replace(
+        JSON_FIELD,
+        (match: string, key: string, value: string | undefined, number: string | undefined) =>
+          value !== undefined
+            ? `"${key}":"${this.#treatValue(key, value)}"`
+            : number !== undefined
+              ? `"${key}":${this.treatment(key) === 'keep' ? number : `"${this.#treatValue(key, number)}"`}`
+              : match,
+      )
+      .replace(
+        XML_ELEMENT,
+        (_m, tag: string, localName: string, attributes: string | undefined, value: string) =>
+          `<${tag}${attributes ?? ''}>${this.#treatValue(localName, value)}</${tag}>`,
+      )
+      .replace(URL_CREDENTIALS, (_m, scheme: string, user: string) => `${scheme}${user}:${REDACTED}@`);
+    return maskPansInText(this.#applyPatterns(byName));
+  }
+
+  /**
+   * Returns a deep copy of `value` that is safe to log: Secrets print `***`, secret fields are dropped
+   * by name, card-number fields and PAN-looking strings are masked, errors keep only safe fields.
+   */
+  redact(value: unknown): unknown {
+    return this.#redactValue(value, 0, new WeakSet());
+  }
+
+  #applyPatterns(text: string): string {
+    let out = text;
+    for (const pattern of this.#patterns) {
+      out = out.replace(pattern, (match: string, ...rest: unknown[]) => {
+        const group = rest[0];
+        return typeof group === 'string' && group !== '' ? match.replace(group, REDACTED) : REDACTED;
+      });
+    }
+    return out;
+  }
+
+  #treatValue(key: string, value: string): string {
+    switch (this.treatment(key)) {
+      case 'drop':
+        return value === '' ? '' : REDACTED;
+      case 'mask-pan': {
+        const digits = decodeSafely(value).replace(/\D/g, '');
+        return digits.length >= 12 ? maskPan(digits) : value === '' ? '' : REDACTED;
+      }
+      case 'keep':
+        return value;
+    }
+  }
+
+  #redactValue(value: unknown, depth: number, seen: WeakSet<object>): unknown {
+    if (typeof value === 'string') return this.redactText(value);
+    if (
+      (typeof value === 'number' && Number.isInteger(value) && String(value).length >= 13) ||
+      typeof value === 'bigint'
     ) {
-      out[key] = treatValue(key, String(item));
-    } else out[key] = redactValue(item, depth + 1, seen);
+      return this.redactText(String(value));
+    }
+    if (typeof value !== 'object' || value === null) return value;
+    if (value instanceof Secret) return value.toString();
+    if (value instanceof Date) return value;
+    // A provider may have built the message from a body: its safe fields are still redacted text.
+    if (value instanceof CardBindingError) return this.#redactValue(value.toFailure(), depth + 1, seen);
+    if (value instanceof Error) return { name: value.name, message: this.redactText(value.message) };
+    if (value instanceof Uint8Array) return '[binary]';
+    if (seen.has(value)) return '[circular]';
+    if (depth >= MAX_DEPTH) return '[too deep]';
+    seen.add(value);
+    if (Array.isArray(value)) return value.map((item) => this.#redactValue(item, depth + 1, seen));
+    if (value instanceof URLSearchParams) return this.redactText(value.toString());
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      const treatment = this.treatment(key);
+      if (treatment === 'drop') out[key] = item === '' || item === undefined ? item : REDACTED;
+      else if (
+        treatment === 'mask-pan' &&
+        (typeof item === 'string' || typeof item === 'number' || typeof item === 'bigint')
+      ) {
+        out[key] = this.#treatValue(key, String(item));
+      } else out[key] = this.#redactValue(item, depth + 1, seen);
+    }
+    return out;
   }
-  return out;
+}
+
+/** The generic rules alone, for code outside a container (errors' causes, a store's guard). */
+export const genericRedactor = new Redactor();
+
+/** `genericRedactor.redactText`: a wire body or URL with secrets dropped and PANs masked. */
+export function redactText(text: string): string {
+  return genericRedactor.redactText(text);
+}
+
+/** `genericRedactor.redact`: a deep copy of `value` that is safe to log. */
+export function redact(value: unknown): unknown {
+  return genericRedactor.redact(value);
 }

@@ -1,7 +1,8 @@
 /**
  * Field names whose values never appear in a log line or transcript, compared after lower-casing and
- * removing `_` and `-`. Covers both providers' wire names (VWUserPsw, DATA, SecurityKey, CardCvv,
- * PaReq/PaRes/MD/PD, RebillAnchor, CardId) and common generic names.
+ * removing `_` and `-`: names any gateway uses (CVV, passwords, secrets, API keys, tokens, cookies, the
+ * 3-D Secure protocol's PaReq/PaRes/MD). A provider adds its own wire names through its module's
+ * redaction rules (redaction-rules.ts); none is listed here.
  */
 const DROPPED = new Set([
   'cvv',
@@ -16,14 +17,9 @@ const DROPPED = new Set([
   'passwd',
   'pwd',
   'psw',
-  'vwuserpsw',
-  'terminalpassword',
   'secret',
   'clientsecret',
   'customersecret',
-  'data',
-  'securitykey',
-  'privatesecuritykey',
   'privatekey',
   'apikey',
   'authorization',
@@ -33,13 +29,9 @@ const DROPPED = new Set([
   'pares',
   'pareq',
   'md',
-  'pd',
   'token',
   'cardtoken',
-  'rebillanchor',
-  'cardid',
   'otp',
-  'code3ds',
 ]);
 
 /** Fields that hold a card number: masked to first 6 / last 4 rather than dropped, to stay useful. */
@@ -51,8 +43,12 @@ export function normaliseFieldName(name: string): string {
 
 export type FieldTreatment = 'drop' | 'mask-pan' | 'keep';
 
+/** How the generic rules treat a field; a Redactor adds the providers' own names on top. */
 export function fieldTreatment(name: string): FieldTreatment {
-  const normalised = normaliseFieldName(name);
+  return genericTreatment(normaliseFieldName(name));
+}
+
+export function genericTreatment(normalised: string): FieldTreatment {
   if (
     DROPPED.has(normalised) ||
     normalised.endsWith('password') ||
