@@ -1,6 +1,7 @@
 import { parseConfig } from '@cardbind/core';
 import { z } from 'zod';
 import { SessionKeyList, SessionSecretText } from './http/session-keys.js';
+import { TokenKeyList } from './token-keys.js';
 
 const optionalText = z
   .string()
@@ -17,6 +18,13 @@ const TrustedProxies = z
   .pipe(z.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()])).min(1));
 
 const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** A PostgreSQL connection URL. It holds a password, so no message ever quotes it. */
+const PostgresUrl = z
+  .string()
+  .refine((text) => URL.canParse(text) && /^postgres(ql)?:$/.test(new URL(text).protocol), {
+    message: 'must be a postgres:// or postgresql:// URL',
+  });
 
 /**
  * The host app's environment. Every provider variable is optional: a provider whose base URL is unset
@@ -47,6 +55,30 @@ export const HostAppEnv = z
      * customer has the balancer's address, in the logs and in the per-address start limit.
      */
     TRUST_PROXY: optionalText.pipe(TrustedProxies.optional()),
+
+    /**
+     * Where bindings, cards and sessions live: a PostgreSQL server that every instance shares. Unset: PGlite
+     * (PostgreSQL in this process) in `CARDBIND_DATA_DIR`, kept across restarts, one process only.
+     */
+    DATABASE_URL: optionalText.pipe(PostgresUrl.optional()),
+    /**
+     * The demo's own folder: PGlite's files and, outside production, the keys it generated once (token
+     * keys, session key, the emulators' credentials). Default `.cardbind-demo/` at the repository root.
+     */
+    CARDBIND_DATA_DIR: optionalText,
+    /** The keys that encrypt card tokens at rest (format: `token-keys.ts`). Default: the data folder's. */
+    CARDBIND_TOKEN_KEYS: optionalText.pipe(TokenKeyList.optional()),
+    /** How long a worker holds a background item before another may take it (a holder that died). */
+    WORK_LEASE_MS: count(60_000),
+    /** The in-process worker's pause between rounds that found nothing to do. */
+    WORKER_IDLE_MS: count(1_000),
+    /** How often the worker expires open bindings past their deadline. */
+    WORKER_SWEEP_MS: count(30_000),
+    /**
+     * Test switch for the crash tests: every provider after-step (PayOnline's void) waits this long first,
+     * so a test can kill the process after the card is saved and before the void. Never set it otherwise.
+     */
+    AFTER_STEP_DELAY_MS: z.coerce.number().int().nonnegative().default(0),
 
     PAYTURE_BASE_URL: optionalUrl,
     PAYTURE_ADD_TERMINAL: optionalText,
@@ -104,6 +136,16 @@ export const HostAppEnv = z
         path: ['SESSION_SECRET'],
         message:
           'is required when NODE_ENV=production (or SESSION_SECRETS): a random per-process key would end every session on restart and break them behind a load balancer',
+      });
+    }
+    // The demo's generated key file lives next to its data on one machine: fine for trying it out, but
+    // production keys come from a secret store, the same on every instance, and are backed up apart.
+    if (env.NODE_ENV === 'production' && env.CARDBIND_TOKEN_KEYS === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CARDBIND_TOKEN_KEYS'],
+        message:
+          'is required when NODE_ENV=production: card tokens are encrypted with these keys, which must come from your secret store and be the same on every instance',
       });
     }
   });

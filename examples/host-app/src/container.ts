@@ -1,9 +1,19 @@
 import 'reflect-metadata';
-import { cardBindingModule, CardBindingService, type Logger } from '@cardbind/core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  type BindingStore,
+  CARD_BINDING_PROVIDER,
+  cardBindingModule,
+  type CardBindingProvider,
+  CardBindingService,
+  CardBindingWorker,
+  type Logger,
+} from '@cardbind/core';
 import { isLoopbackHost } from '@cardbind/core/client';
 import { payonlineModule } from '@cardbind/provider-payonline';
 import { paytureModule } from '@cardbind/provider-payture';
 import { Container } from 'inversify';
+import { eventLogListener } from './event-log-listener.js';
 
 /** Where each provider lives and the credentials it needs: a real sandbox's, or an emulator's. */
 export interface ProviderSettings {
@@ -25,6 +35,18 @@ export interface CardBindingSetup {
   publicUrl: URL;
   logger: Logger;
   deadlineMs: number;
+  /** Where bindings and cards live; default core's in-memory store (one process, gone on restart). */
+  store?: BindingStore;
+  /** How long a claimed background item is held before another worker may take it. */
+  workLeaseMs?: number;
+  /** Test switch (`AFTER_STEP_DELAY_MS`): hold every provider after-step this long first. */
+  afterStepDelayMs?: number;
+}
+
+/** The service the routes call, and the worker that runs background work and the expiry sweep. */
+export interface CardBinding {
+  service: CardBindingService;
+  worker: CardBindingWorker;
 }
 
 /** Plain http is accepted only where every party is on this machine (emulators, local development). */
@@ -33,15 +55,19 @@ export function allowsLoopbackHttp(...urls: (string | URL)[]): boolean {
 }
 
 /**
- * The container a host builds once at startup: core's module (the default in-memory store: one
- * process only; a production host passes `store:` its own BindingStore on its database) and one
- * module per provider.
+ * The container a host builds once at startup: core's module on the host's store (`@cardbind/store-postgres`
+ * here), with the example's logging listener, and one module per provider.
  */
-export function createCardBindingService(setup: CardBindingSetup): CardBindingService {
+export function createCardBinding(setup: CardBindingSetup): CardBinding {
   const { payture, payonline } = setup.providers;
   const container = new Container();
   container.load(
-    cardBindingModule({ logger: setup.logger }),
+    cardBindingModule({
+      logger: setup.logger,
+      listeners: [eventLogListener(setup.logger)],
+      ...(setup.store === undefined ? {} : { store: setup.store }),
+      ...(setup.workLeaseMs === undefined ? {} : { service: { work: { leaseMs: setup.workLeaseMs } } }),
+    }),
     paytureModule({
       baseUrl: payture.baseUrl,
       allowLoopbackHttp: allowsLoopbackHttp(payture.baseUrl, setup.publicUrl),
@@ -61,5 +87,30 @@ export function createCardBindingService(setup: CardBindingSetup): CardBindingSe
       threeDsMode: 'server',
     }),
   );
-  return container.get(CardBindingService);
+  const delayMs = setup.afterStepDelayMs ?? 0;
+  if (delayMs > 0) {
+    container.onActivation(CARD_BINDING_PROVIDER, (_context, provider) =>
+      delayingAfterSteps(provider, delayMs),
+    );
+  }
+  return { service: container.get(CardBindingService), worker: container.get(CardBindingWorker) };
+}
+
+/**
+ * The provider with its after-steps (PayOnline's void of the verification payment) started `ms` late: a
+ * window in which a crash test kills the process after the card is saved and before the void, every
+ * time. Everything else is the provider itself, called on itself (its private fields need that).
+ */
+function delayingAfterSteps(provider: CardBindingProvider, ms: number): CardBindingProvider {
+  return new Proxy(provider, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      if (property !== 'afterSuccess' && property !== 'afterFailure') return value.bind(target);
+      return async (...args: unknown[]) => {
+        await sleep(ms);
+        return Reflect.apply(value, target, args);
+      };
+    },
+  });
 }

@@ -11,13 +11,37 @@ import {
 import type { HostAppEnv } from './config.js';
 import type { ProviderSettings } from './container.js';
 import type { ClientConfig } from './shared/api-types.js';
+import type { DataFolder } from './storage/data-folder.js';
+import { z } from 'zod';
 
 export interface EmulatorOptions {
   /** How long the PayOnline slow-close card takes to close. */
   payonlineSlowCloseMs?: number;
   /** How long the Payture slow-close card takes to appear. */
   paytureSlowCloseMs?: number;
+  /**
+   * Where to keep the emulators' ports and made-up credentials, so a restarted demo comes back on the
+   * same addresses with the same keys: an open PayOnline binding's form still posts to a live emulator
+   * whose key checks its signature, and Payture logins derive from the same customer secret.
+   */
+  remember?: DataFolder;
 }
+
+const EMULATORS_FILE = 'emulators.json';
+
+/** What the demo keeps about its emulators between runs. Secrets, but made up: they guard no money. */
+const RememberedEmulators = z.object({
+  payture: z.object({
+    port: z.number().int().min(0).max(65_535),
+    terminalPassword: z.string().min(1),
+    customerSecret: z.string().min(16),
+  }),
+  payonline: z.object({
+    port: z.number().int().min(0).max(65_535),
+    privateSecurityKey: z.string().min(1),
+  }),
+});
+type RememberedEmulators = z.infer<typeof RememberedEmulators>;
 
 export interface StartedProviders {
   settings: ProviderSettings;
@@ -39,22 +63,51 @@ export async function startProviders(
   env: HostAppEnv,
   options: EmulatorOptions = {},
 ): Promise<StartedProviders> {
+  const anyEmulator = env.PAYTURE_BASE_URL === undefined || env.PAYONLINE_BASE_URL === undefined;
+  const remembered = RememberedEmulators.safeParse(
+    anyEmulator ? await options.remember?.readJson(EMULATORS_FILE) : undefined,
+  );
+  const last = remembered.success ? remembered.data : undefined;
+  const made: RememberedEmulators = {
+    payture: {
+      port: last?.payture.port ?? 0,
+      terminalPassword: last?.payture.terminalPassword ?? randomBytes(12).toString('base64url'),
+      customerSecret: last?.payture.customerSecret ?? randomBytes(24).toString('base64url'),
+    },
+    payonline: {
+      port: last?.payonline.port ?? 0,
+      privateSecurityKey: last?.payonline.privateSecurityKey ?? randomBytes(24).toString('base64url'),
+    },
+  };
   let payture: PaytureEmulator | undefined;
   let payonline: PayOnlineEmulator | undefined;
   try {
     if (env.PAYTURE_BASE_URL === undefined) {
-      payture = await startPaytureEmulator({
-        addTerminal: 'DemoAdd',
-        terminalPassword: randomBytes(12).toString('base64url'),
-        ...(options.paytureSlowCloseMs === undefined ? {} : { slowCloseMs: options.paytureSlowCloseMs }),
-      });
+      payture = await onPreferredPort(made.payture.port, (port) =>
+        startPaytureEmulator({
+          addTerminal: 'DemoAdd',
+          terminalPassword: made.payture.terminalPassword,
+          ...(options.paytureSlowCloseMs === undefined ? {} : { slowCloseMs: options.paytureSlowCloseMs }),
+          ...(port === 0 ? {} : { port }),
+        }),
+      );
+      made.payture.port = Number(new URL(payture.baseUrl).port);
     }
     if (env.PAYONLINE_BASE_URL === undefined) {
-      payonline = await startPayOnlineEmulator({
-        merchantId: '1000',
-        privateSecurityKey: randomBytes(24).toString('base64url'),
-        ...(options.payonlineSlowCloseMs === undefined ? {} : { slowCloseMs: options.payonlineSlowCloseMs }),
-      });
+      payonline = await onPreferredPort(made.payonline.port, (port) =>
+        startPayOnlineEmulator({
+          merchantId: '1000',
+          privateSecurityKey: made.payonline.privateSecurityKey,
+          ...(options.payonlineSlowCloseMs === undefined
+            ? {}
+            : { slowCloseMs: options.payonlineSlowCloseMs }),
+          ...(port === 0 ? {} : { port }),
+        }),
+      );
+      made.payonline.port = Number(new URL(payonline.baseUrl).port);
+    }
+    if ((payture || payonline) && options.remember) {
+      await options.remember.writeJson(EMULATORS_FILE, made);
     }
   } catch (error) {
     await Promise.all([payture?.close(), payonline?.close()]);
@@ -67,7 +120,7 @@ export async function startProviders(
           baseUrl: payture.baseUrl,
           addTerminal: payture.addTerminal,
           terminalPassword: payture.terminalPassword,
-          customerSecret: randomBytes(24).toString('base64url'),
+          customerSecret: made.payture.customerSecret,
         }
       : {
           baseUrl: required(env.PAYTURE_BASE_URL),
@@ -101,6 +154,17 @@ export async function startProviders(
       await Promise.all([payture?.close(), payonline?.close()]);
     },
   };
+}
+
+/** Last run's port when it is still free (another program may have taken it since), else any. */
+async function onPreferredPort<T>(port: number, start: (port: number) => Promise<T>): Promise<T> {
+  if (port === 0) return start(0);
+  try {
+    return await start(port);
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') return start(0);
+    throw error;
+  }
 }
 
 /** The config schema already demanded these when the base URL is set. */

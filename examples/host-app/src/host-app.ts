@@ -1,9 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CardBindingService } from '@cardbind/core';
+import type { BindingStore, CardBindingService } from '@cardbind/core';
 import type { FastifyInstance } from 'fastify';
 import type { HostAppEnv } from './config.js';
-import { allowsLoopbackHttp, createCardBindingService, type ProviderSettings } from './container.js';
+import {
+  allowsLoopbackHttp,
+  type CardBinding,
+  createCardBinding,
+  type ProviderSettings,
+} from './container.js';
 import type { ClientConfig, HostAppContext } from './host-context.js';
 import { buildApp } from './http/build-app.js';
 import type { RequestLog } from './http/request-log.js';
@@ -23,9 +28,11 @@ export interface StartHostAppOptions {
   testCards?: ClientConfig['testCards'];
   logStream?: NodeJS.WritableStream;
   requestLog?: RequestLog;
+  /** Where bindings and cards live; default: core's in-memory store (this process only). */
+  store?: BindingStore;
   /**
    * Where sessions live; default: this process's memory. Instances behind one load balancer must share
-   * one (a table in the host's database), or each refuses the sessions the others opened.
+   * one (a table in the host's database: `SqlSessionStore`), or each refuses the sessions the others opened.
    */
   sessionStore?: SessionStore;
   now?: () => number;
@@ -34,6 +41,8 @@ export interface StartHostAppOptions {
 export interface RunningHostApp {
   /** Where customers open the page, e.g. `http://localhost:3000/`. */
   readonly url: string;
+  /** Where this process itself listens, e.g. `http://127.0.0.1:41234/`: behind a proxy, not `url`. */
+  readonly listeningUrl: string;
   readonly service: CardBindingService;
   readonly app: FastifyInstance;
   close(): Promise<void>;
@@ -67,6 +76,7 @@ export async function startHostApp(options: StartHostAppOptions): Promise<Runnin
       formOrigins: emulatorOrigins,
     });
 
+    let cardBinding: CardBinding | undefined;
     const { app, context } = await buildApp(
       {
         server,
@@ -76,12 +86,16 @@ export async function startHostApp(options: StartHostAppOptions): Promise<Runnin
         ...(options.requestLog === undefined ? {} : { requestLog: options.requestLog }),
       },
       (fastify): HostAppContext => {
-        const service = createCardBindingService({
+        cardBinding = createCardBinding({
           providers,
           publicUrl,
           logger: fastify.log,
           deadlineMs: env.BINDING_DEADLINE_MS,
+          workLeaseMs: env.WORK_LEASE_MS,
+          afterStepDelayMs: env.AFTER_STEP_DELAY_MS,
+          ...(options.store === undefined ? {} : { store: options.store }),
         });
+        const { service } = cardBinding;
         return {
           service,
           sessions: new CustomerSessions(
@@ -110,12 +124,21 @@ export async function startHostApp(options: StartHostAppOptions): Promise<Runnin
       },
     );
     await app.ready();
+    // In this process, next to the routes: it runs the background work a crash left behind (a void, a
+    // listener event), retries what failed, and expires bindings nobody polls. Any number of instances
+    // may run one: items are claimed under a lease. A host may run it in a process of its own instead.
+    const worker = cardBinding?.worker;
+    worker?.start({ idleMs: env.WORKER_IDLE_MS, sweepEveryMs: env.WORKER_SWEEP_MS });
     return {
       url: publicUrl.toString(),
+      listeningUrl: `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${port}/`,
       service: context.service,
       app,
       close: async () => {
+        // Requests first (no new work), then the worker's round in progress and the after-steps this
+        // process started, so nothing it claimed is left half-done; the caller closes the store after.
         await app.close();
+        await worker?.stop();
         await closeServer(server);
       },
     };

@@ -10,7 +10,12 @@ async function main(): Promise<void> {
   console.log(
     `  PayOnline ${payonline ? `emulator at ${payonline.baseUrl}` : 'sandbox from PAYONLINE_BASE_URL'}`,
   );
-  console.log('Open the URL in a browser; Ctrl+C stops everything.');
+  // Behind a proxy (PUBLIC_URL set) the printed URL is the proxy's; say where this process is too.
+  if (new URL(demo.host.listeningUrl).port !== new URL(demo.url).port) {
+    console.log(`  Listening ${demo.host.listeningUrl}`);
+  }
+  console.log(`  Storage   ${demo.storage}`);
+  console.log('Open the URL in a browser; Ctrl+C stops everything (your cards are kept).');
 
   let stopping = false;
   const stop = (): void => {

@@ -1,6 +1,10 @@
 import { CardBindingError } from '@cardbind/core';
 import { describe, expect, it } from 'vitest';
 import { parseHostAppEnv } from '../src/config.js';
+import { newTokenKeyText } from '../src/token-keys.js';
+
+/** Production also wants the token keys; tests about other variables give it some. */
+const PRODUCTION_TOKEN_KEYS = { CARDBIND_TOKEN_KEYS: newTokenKeyText('test-1') };
 
 function configError(env: Record<string, string>): CardBindingError {
   try {
@@ -59,14 +63,19 @@ describe('the host app environment', () => {
     expect(error.message).toMatch(/NODE_ENV=production/);
     expect(parseHostAppEnv({ NODE_ENV: 'development' }).SESSION_SECRET).toBeUndefined();
     expect(
-      parseHostAppEnv({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) }).SESSION_SECRET,
+      parseHostAppEnv({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), ...PRODUCTION_TOKEN_KEYS })
+        .SESSION_SECRET,
     ).toBeDefined();
   });
 
   it('reads SESSION_SECRETS as id:secret pairs, first current, never quoting a secret', () => {
     const first = 'first-secret-that-is-long-enough-00';
     const second = 'second:secret:with:colons-long-enough';
-    const env = parseHostAppEnv({ NODE_ENV: 'production', SESSION_SECRETS: `k2:${first}, k1:${second}` });
+    const env = parseHostAppEnv({
+      NODE_ENV: 'production',
+      SESSION_SECRETS: `k2:${first}, k1:${second}`,
+      ...PRODUCTION_TOKEN_KEYS,
+    });
     expect(env.SESSION_SECRETS?.map((key) => key.id)).toEqual(['k2', 'k1']);
     expect(env.SESSION_SECRETS?.map((key) => key.secret.reveal())).toEqual([first, second]);
     expect(JSON.stringify(env)).not.toContain(first);
@@ -89,5 +98,50 @@ describe('the host app environment', () => {
       '::1',
     ]);
     expect(configError({ TRUST_PROXY: 'true' }).field).toMatch(/^TRUST_PROXY/);
+  });
+
+  it('requires CARDBIND_TOKEN_KEYS under NODE_ENV=production, naming the variable', () => {
+    const error = configError({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) });
+    expect(error.field).toBe('CARDBIND_TOKEN_KEYS');
+    expect(error.message).toMatch(/NODE_ENV=production/);
+    const keys = newTokenKeyText('prod-1');
+    expect(
+      parseHostAppEnv({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), CARDBIND_TOKEN_KEYS: keys })
+        .CARDBIND_TOKEN_KEYS?.currentKeyId,
+    ).toBe('prod-1');
+  });
+
+  it('reads CARDBIND_TOKEN_KEYS as id:base64 entries, the first AES key current, never quoting a key', () => {
+    const key = (fill: string) => Buffer.alloc(32, fill).toString('base64');
+    const env = parseHostAppEnv({
+      CARDBIND_TOKEN_KEYS: `2026-12:${key('a')}, fingerprint:${key('f')},2026-06:${key('b')}`,
+    });
+    const keys = env.CARDBIND_TOKEN_KEYS;
+    expect(keys?.currentKeyId).toBe('2026-12');
+    expect(Object.keys(keys?.keys ?? {})).toEqual(['2026-12', '2026-06']);
+    expect(keys?.fingerprintKey.reveal()).toBe(key('f'));
+    expect(JSON.stringify(env)).not.toContain(key('a'));
+
+    const short = Buffer.alloc(16, 'c').toString('base64');
+    for (const bad of [
+      `k1:${key('a')}`, // no fingerprint key
+      `fingerprint:${key('f')}`, // no AES key
+      `fingerprint:${key('f')},k1:${short}`, // 16 bytes
+      `fingerprint:${key('f')},k1:${key('a')},k1:${key('b')}`,
+      `fingerprint:${key('f')},${key('a')}`, // no id
+      `fingerprint:${key('f')},k 1:${key('a')}`,
+    ]) {
+      const error = configError({ CARDBIND_TOKEN_KEYS: bad });
+      expect(error.field).toBe('CARDBIND_TOKEN_KEYS');
+      for (const secret of [key('a'), key('b'), key('f'), short]) expect(error.message).not.toContain(secret);
+    }
+  });
+
+  it('takes DATABASE_URL as a postgres URL and never quotes it (it holds a password)', () => {
+    const url = 'postgres://app:s3cret-password@db.internal:5432/cards';
+    expect(parseHostAppEnv({ DATABASE_URL: url }).DATABASE_URL).toBe(url);
+    const error = configError({ DATABASE_URL: 'mysql://app:s3cret-password@db.internal/cards' });
+    expect(error.field).toBe('DATABASE_URL');
+    expect(error.message).not.toContain('s3cret-password');
   });
 });

@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ClientConfig } from '../src/shared/api-types.js';
@@ -7,18 +10,32 @@ const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const URL_LINE = /cardbind demo host app: (http:\/\/\S+)/;
 
 let child: ChildProcess | undefined;
+let dataDir: string | undefined;
 
 afterEach(async () => {
   await stop(child);
   child = undefined;
+  if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
 });
 
 /** Ends the command and everything it started: it runs in its own process group. */
 async function stop(command: ChildProcess | undefined): Promise<void> {
   if (!command?.pid || command.exitCode !== null || command.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => command.once('exit', () => resolve()));
-  process.kill(-command.pid, 'SIGTERM');
+  const group = command.pid;
+  process.kill(-group, 'SIGTERM');
   await exited;
+  // pnpm exits first; the node it started is done when the whole group is.
+  while (groupAlive(group)) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+function groupAlive(group: number): boolean {
+  try {
+    process.kill(-group, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function waitForUrl(command: ChildProcess, timeoutMs: number): Promise<string> {
@@ -47,10 +64,12 @@ function waitForUrl(command: ChildProcess, timeoutMs: number): Promise<string> {
 
 describe('pnpm demo', () => {
   it('builds, starts both emulators and the host app, and prints a URL that answers', async () => {
-    // Exactly what a user types; PORT=0 only so that a busy port 3000 cannot fail the test.
+    // Exactly what a user types; PORT=0 only so that a busy port 3000 cannot fail the test, and a
+    // temporary data folder so that it never touches the developer's .cardbind-demo/.
+    dataDir = await mkdtemp(join(tmpdir(), 'cardbind-demo-command-'));
     child = spawn('pnpm', ['demo'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, PORT: '0' },
+      env: { ...process.env, PORT: '0', CARDBIND_DATA_DIR: dataDir },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

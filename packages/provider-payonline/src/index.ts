@@ -61,3 +61,4 @@ export {
   AUTO_SUBMIT_SCRIPT_HASH,
   type HtmlForm,
 } from './html.js';
+export { PAYONLINE_REDACTION } from './redaction.js';

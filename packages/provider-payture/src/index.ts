@@ -34,3 +34,4 @@ export {
   type PaytureCommand,
   type DataValue,
 } from './wire.js';
+export { PAYTURE_REDACTION } from './redaction.js';

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { Readable } from 'node:stream';
-import { redactText } from '@cardbind/core';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { HostAppContext } from '../host-context.js';
@@ -11,7 +10,7 @@ import { pageRoutes } from '../routes/page.js';
 import { paytureReturnRoute } from '../routes/payture-return.js';
 import { providerCallbackRoutes } from '../routes/provider-callbacks.js';
 import { sessionRoutes } from '../routes/session.js';
-import { appLoggerOptions, type LogLevel } from './app-logger.js';
+import { appLoggerOptions, hostRedactor, type LogLevel } from './app-logger.js';
 import { frameworkErrorHandler, installErrorHandler } from './error-handler.js';
 import type { RequestLog } from './request-log.js';
 import { applyResponseHeaders } from './security-headers.js';
@@ -61,7 +60,7 @@ export async function buildApp(
     request.log.info(
       {
         method: request.method,
-        url: redactText(request.url),
+        url: hostRedactor.redactText(request.url),
         statusCode: reply.statusCode,
         ms: Math.round(reply.elapsedTime),
       },

@@ -19,7 +19,8 @@ export interface SessionStore {
 }
 
 /**
- * The example's store: one process's memory, emptied by a restart (everyone logs in again). Bounded:
+ * Sessions in one process's memory, emptied by a restart (everyone logs in again): for the example's
+ * route tests and a host app started without a store; the demo uses `SqlSessionStore`. Bounded:
  * the demo login is open to anyone, so expired sessions are swept and, past `maxSessions`, the oldest
  * live ones are dropped rather than letting a login loop grow the process without limit.
  */

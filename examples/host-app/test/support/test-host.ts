@@ -50,7 +50,10 @@ export interface TestHost {
 /**
  * The demo as `pnpm demo` starts it (emulators, bundle, Fastify on a real port), on port 0, with debug
  * logging captured and every request the host receives recorded. An `undefined` variable is left unset,
- * so a test can run with the app's own default (`LOG_LEVEL: undefined`).
+ * so a test can run with the app's own default (`LOG_LEVEL: undefined`). Bindings, cards and sessions
+ * are kept in memory (`storage: 'memory'`): these tests are about routes and pages, start many apps,
+ * and must never touch the developer's `.cardbind-demo/`; the durable storage has tests of its own
+ * (demo-restart, two-instances, crash-recovery).
  */
 export async function startTestHost(
   env: Record<string, string | undefined> = {},
@@ -66,7 +69,7 @@ export async function startTestHost(
       SESSION_SECRET: 'test-session-secret-that-is-long-enough',
       ...env,
     },
-    { logStream: logs.stream, requestLog, ...options },
+    { logStream: logs.stream, requestLog, storage: 'memory', ...options },
   );
   return { demo, url: demo.url, logs, requestLog, close: () => demo.close() };
 }

@@ -2,7 +2,7 @@ import { maskPan } from '../card.js';
 import { CardBindingError } from '../errors.js';
 import { passesLuhn } from '../luhn.js';
 import { Secret } from '../secret.js';
-import type { RedactionRules } from './redaction-rules.js';
+import { RedactionRules, type RedactionRulesInput } from './redaction-rules.js';
 import { type FieldTreatment, genericTreatment, normaliseFieldName } from './secret-fields.js';
 
 export const REDACTED = '[REDACTED]';
@@ -53,7 +53,8 @@ export class Redactor {
   readonly #maskPan: ReadonlySet<string>;
   readonly #patterns: readonly RegExp[];
 
-  constructor(rules: readonly RedactionRules[] = []) {
+  constructor(input: readonly RedactionRulesInput[] = []) {
+    const rules = input.map((rule) => RedactionRules.parse(rule));
     this.#drop = new Set(rules.flatMap((rule) => rule.dropFields.map(normaliseFieldName)));
     this.#maskPan = new Set(rules.flatMap((rule) => rule.maskPanFields.map(normaliseFieldName)));
     // Global and sticky-free copies: a caller's `lastIndex` never leaks between calls.
