@@ -5,10 +5,15 @@ import {
   type BindingPatch,
   type BindingRecord,
   type BindingStore,
+  type ClaimWorkInput,
   type CreateResult,
+  type NewWorkItem,
   type SavedCard,
   type UpdateResult,
   type UpdateWrites,
+  type WorkItem,
+  type WorkQueue,
+  type WorkStatus,
 } from '@cardbind/core';
 import { insertAuditRow } from './audit-writes.js';
 import { saveCardOnce } from './card-writes.js';
@@ -29,18 +34,22 @@ import { toAuditEntry } from './rows/audit-row.js';
 import { jsonParam, toBindingRecord } from './rows/binding-row.js';
 import { toSavedCard } from './rows/card-row.js';
 import type { SqlClient, SqlSession, SqlValue } from './sql/sql-client.js';
-import { tablesIn, type Tables } from './tables.js';
+import { OPEN_STATUS_SQL, tablesIn, type Tables } from './tables.js';
+import { insertWorkItems } from './work-item-writes.js';
+import { PostgresWorkQueue } from './work/postgres-work-queue.js';
 
 /**
- * A BindingStore on PostgreSQL (a server through node-postgres, or PGlite in process: the same SQL).
- * The database does the work: compare-and-set is `UPDATE … WHERE id AND version`, uniqueness is
- * constraints, and each write with several statements is one transaction, so a binding is never
- * half-written. Every failure leaves as a CardBindingError without SQL values in it.
+ * A BindingStore and WorkQueue on PostgreSQL (a server through node-postgres, or PGlite in process:
+ * the same SQL). The database does the work: compare-and-set is `UPDATE … WHERE id AND version`,
+ * uniqueness is constraints, each write with several statements is one transaction (so a binding is
+ * never half-written and the work a transition causes commits with it), and workers claim that work
+ * with `FOR UPDATE SKIP LOCKED`. Every failure leaves as a CardBindingError without SQL values in it.
  */
-export class PostgresBindingStore implements BindingStore {
+export class PostgresBindingStore implements BindingStore, WorkQueue {
   readonly #client: SqlClient;
   readonly #cipher: TokenCipher;
   readonly #tables: Tables;
+  readonly #work: PostgresWorkQueue;
   /** The schema (PostgreSQL namespace) holding the store's tables. */
   readonly schema: string;
 
@@ -49,6 +58,7 @@ export class PostgresBindingStore implements BindingStore {
     this.#cipher = options.cipher;
     this.schema = options.schema;
     this.#tables = tablesIn(options.schema);
+    this.#work = new PostgresWorkQueue(client, this.#tables);
   }
 
   /** Applies the package's pending migrations under an advisory lock; safe to call from every instance at start. */
@@ -61,8 +71,10 @@ export class PostgresBindingStore implements BindingStore {
     return this.#guard('assertSchemaCurrent', () => assertSchemaCurrent(this.#client, this.schema));
   }
 
-  create(record: BindingRecord, audit: AuditEntry): Promise<CreateResult> {
-    return this.#guard('create', () => this.#client.transaction((tx) => this.#create(tx, record, audit)));
+  create(record: BindingRecord, audit: AuditEntry, work: readonly NewWorkItem[] = []): Promise<CreateResult> {
+    return this.#guard('create', () =>
+      this.#client.transaction((tx) => this.#create(tx, record, audit, work)),
+    );
   }
 
   get(id: string): Promise<BindingRecord | undefined> {
@@ -138,6 +150,43 @@ export class PostgresBindingStore implements BindingStore {
     });
   }
 
+  claimWork(input: ClaimWorkInput): Promise<WorkItem[]> {
+    return this.#guard('claimWork', () => this.#work.claim(input));
+  }
+
+  completeWork(id: string, owner: string, now: Date): Promise<boolean> {
+    return this.#guard('completeWork', () => this.#work.complete(id, owner, now));
+  }
+
+  retryWork(
+    id: string,
+    owner: string,
+    input: { runAt: Date; errorCode: string; now: Date },
+  ): Promise<boolean> {
+    return this.#guard('retryWork', () => this.#work.retry(id, owner, input));
+  }
+
+  failWork(id: string, owner: string, input: { errorCode: string; now: Date }): Promise<boolean> {
+    return this.#guard('failWork', () => this.#work.fail(id, owner, input));
+  }
+
+  listWork(filter: { status?: WorkStatus; bindingId?: string; limit?: number }): Promise<WorkItem[]> {
+    return this.#guard('listWork', () => this.#work.list(filter));
+  }
+
+  listExpiredBindings(now: Date, limit: number): Promise<BindingRecord[]> {
+    return this.#guard('listExpiredBindings', async () => {
+      const result = await this.#client.query(
+        `SELECT * FROM ${this.#tables.bindings}
+          WHERE ${OPEN_STATUS_SQL} AND expires_at <= $1
+          ORDER BY expires_at
+          LIMIT $2`,
+        [now, limit],
+      );
+      return result.rows.map(toBindingRecord);
+    });
+  }
+
   /** Moves card tokens under retired keys to the current key, one transaction per batch. */
   reencryptTokens(options: ReencryptOptions = {}): Promise<ReencryptResult> {
     return this.#guard('reencryptTokens', () =>
@@ -145,7 +194,10 @@ export class PostgresBindingStore implements BindingStore {
     );
   }
 
-  /** Deletes terminal bindings that ended before `olderThan` (and, if asked, their audit rows), in batches. */
+  /**
+   * Deletes terminal bindings that ended before `olderThan` with their finished work items (and, if
+   * asked, their audit rows), in batches.
+   */
   purgeTerminalBindings(options: PurgeOptions): Promise<PurgeResult> {
     return this.#guard('purgeTerminalBindings', () =>
       purgeTerminalBindings(this.#client, this.#tables, options),
@@ -157,7 +209,12 @@ export class PostgresBindingStore implements BindingStore {
     return this.#guard('close', () => this.#client.close());
   }
 
-  async #create(tx: SqlSession, record: BindingRecord, audit: AuditEntry): Promise<CreateResult> {
+  async #create(
+    tx: SqlSession,
+    record: BindingRecord,
+    audit: AuditEntry,
+    work: readonly NewWorkItem[],
+  ): Promise<CreateResult> {
     const t = this.#tables;
     // No conflict target: a clash on the id or on (customer, idempotency key) both land here, and waiting
     // for a concurrent insert of the same key is the database's job.
@@ -204,6 +261,7 @@ export class PostgresBindingStore implements BindingStore {
     }
     if (record.lookupKeys.length > 0) await this.#insertLookupKeys(tx, record);
     await insertAuditRow(tx, t, audit, record);
+    await insertWorkItems(tx, t, work, audit.at);
     return { created: true, record: toBindingRecord(row) };
   }
 
@@ -259,6 +317,8 @@ export class PostgresBindingStore implements BindingStore {
       record = toBindingRecord(withCard.rows[0]);
     }
     await insertAuditRow(tx, t, writes.audit, record);
+    // Only a winning compare-and-set gets here: a lost race writes no work.
+    await insertWorkItems(tx, t, writes.work ?? [], writes.audit.at);
     return card ? { ok: true, record, card } : { ok: true, record };
   }
 

@@ -11,6 +11,7 @@ export function tablesIn(schema: string) {
     lookupKeys: `${q}.binding_lookup_keys`,
     cards: `${q}.cards`,
     audit: `${q}.binding_audit`,
+    workItems: `${q}.work_items`,
     migrations: `${q}.schema_migrations`,
   } as const;
 }
@@ -18,3 +19,9 @@ export type Tables = ReturnType<typeof tablesIn>;
 
 /** The terminal statuses as SQL, matching the partial index `bindings_terminal_by_age` word for word. */
 export const TERMINAL_STATUS_SQL = `status IN ('succeeded', 'failed', 'expired')`;
+
+/** The open statuses as SQL, matching the partial index `bindings_open_by_deadline` word for word. */
+export const OPEN_STATUS_SQL = `status IN ('requires_action', 'processing')`;
+
+/** Work items that will not run again. */
+export const FINISHED_WORK_SQL = `status IN ('done', 'failed')`;

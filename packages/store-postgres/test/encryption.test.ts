@@ -1,4 +1,14 @@
-import { CardBindingError, parseConfig, Secret } from '@cardbind/core';
+import {
+  cardBindingModule,
+  CardBindingError,
+  CardBindingService,
+  parseConfig,
+  Secret,
+  type CardBindingListener,
+} from '@cardbind/core';
+import { paytureModule } from '@cardbind/provider-payture';
+import { startPaytureEmulator, TEST_CARDS } from '@cardbind/testing/emulators';
+import { Container } from 'inversify';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresBindingStore, StoreConfig, type PostgresBindingStore } from '../src/index.js';
@@ -87,6 +97,50 @@ describe('card tokens at rest', () => {
     const cards = await sql.query(`SELECT customer_id FROM dumped.cards`);
     for (const row of cards.rows) {
       for (const card of await store.listCards(String(row.customer_id))) expect(tokens).toContain(card.token);
+    }
+  });
+
+  it('the work items a real flow writes (binding snapshots for listeners) hold no token either', async () => {
+    const keys = testKeys(['k1']);
+    const store = await open(keys, 'dumped_work');
+    const payture = await startPaytureEmulator();
+    try {
+      const container = new Container();
+      const listener: CardBindingListener = { onTransition: () => undefined };
+      container.load(
+        cardBindingModule({ store, listeners: [listener] }),
+        paytureModule({
+          baseUrl: payture.baseUrl,
+          allowLoopbackHttp: true,
+          addTerminal: payture.addTerminal,
+          terminalPassword: payture.terminalPassword,
+          customerCredentials: { secret: 'derive-customer-passwords-with-this' },
+          returnUrl: 'https://shop.example/cards/return',
+        }),
+      );
+      const service = container.get(CardBindingService);
+      const customer = { id: 'dump-customer', ip: '203.0.113.7' };
+      const started = await service.start({ provider: 'payture', customer });
+      if (started.nextAction?.type !== 'redirect') throw new Error('expected a redirect');
+      const sessionId = new URL(started.nextAction.url).searchParams.get('SessionId') ?? '';
+      await payture.completeAddSession(sessionId, { number: TEST_CARDS.success.number });
+      const done = await service.finalise(started.id, { customerId: customer.id });
+      await service.settled();
+      expect(done.status).toBe('succeeded');
+      const tokens = (await store.listCards(customer.id)).map((card) => card.token);
+      expect(tokens).toHaveLength(1);
+
+      const events = await store.listWork({ bindingId: started.id });
+      expect(events.map((item) => item.kind)).toContain('binding.event');
+      const dump = await dumpSchema('dumped_work');
+      const workRows = dump.slice(dump.indexOf('-- work_items')).split('\n-- ')[0] ?? '';
+      // The succeeded event's snapshot is there, with the card as the host sees it: masked, no token.
+      expect(workRows).toMatch(/"to": ?"succeeded"/);
+      expect(workRows).toContain('411111******1111');
+      for (const secret of [...tokens.flatMap(forms), ...keys.material, TEST_CARDS.success.number])
+        expect(dump).not.toContain(secret);
+    } finally {
+      await payture.close();
     }
   });
 

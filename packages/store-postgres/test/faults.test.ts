@@ -1,4 +1,4 @@
-import { CardBindingError } from '@cardbind/core';
+import { CardBindingError, type NewWorkItem } from '@cardbind/core';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toStoreError } from '../src/driver-errors.js';
@@ -111,6 +111,46 @@ describe('a database that goes away', () => {
       { card: savedCard(record, token), audit: transitionAudit(record, 'succeeded') },
     );
     expect(retried.ok && retried.card?.token).toBe(token);
+  });
+
+  it('the connection dying while the work items are written leaves no item, no card, no new version', async () => {
+    const store = await open();
+    const record = bindingRecord();
+    await store.create(record, creationAudit(record));
+    const item: NewWorkItem = {
+      id: `evt_${record.id}.1`,
+      kind: 'binding.event',
+      bindingId: record.id,
+      payload: { to: 'succeeded' },
+      runAt: record.updatedAt,
+      deadline: new Date(record.updatedAt.getTime() + 86_400_000),
+    };
+    // Hold the item's id in an open transaction: the update writes card and audit row, then waits on it.
+    const blocker = await sql.connect();
+    await blocker.query('BEGIN');
+    await blocker.query(
+      `INSERT INTO cardbind.work_items (id, kind, binding_id, payload, status, run_at, deadline, created_at, updated_at)
+       VALUES ($1, 'binding.event', $2, '{}', 'pending', now(), now(), now(), now())`,
+      [item.id, record.id],
+    );
+    const update = store
+      .update(
+        record.id,
+        0,
+        { status: 'succeeded', updatedAt: record.updatedAt },
+        { card: savedCard(record, newToken()), audit: transitionAudit(record, 'succeeded'), work: [item] },
+      )
+      .catch((e: unknown) => e);
+    const pid = await blockedBackend('%work_items%');
+    await sql.query('SELECT pg_terminate_backend($1)', [pid]);
+    expectSafeRetryable(await update);
+    await blocker.query('ROLLBACK');
+    blocker.release();
+
+    expect(await store.get(record.id)).toEqual(record);
+    expect(await store.listCards(record.customer.id)).toEqual([]);
+    expect(await store.listAudit(record.id)).toEqual([creationAudit(record)]);
+    expect(await store.listWork({ bindingId: record.id })).toEqual([]);
   });
 
   it('survives the server dropping every idle connection (a restart, a failover)', async () => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenCipher } from '../src/keys/token-cipher.js';
 import { TokenKeys } from '../src/keys/token-keys.js';
+import type { BindingRecord, NewWorkItem } from '@cardbind/core';
 import { PostgresBindingStore } from '../src/postgres-binding-store.js';
 import { PgSqlClient } from '../src/sql/pg-sql-client.js';
 import { createTestDatabase, inspectPool, type TestDatabase } from './support/databases.js';
@@ -46,7 +47,10 @@ async function exerciseEveryOperation(): Promise<void> {
   const store = open('new');
   const token = newToken();
   const record = bindingRecord({ idempotencyKey: 'k' });
-  await before.create(record, creationAudit(record));
+  await before.create(record, creationAudit(record), [
+    workItem(record, 'created'),
+    workItem(record, 'after'),
+  ]);
   await before.create(
     bindingRecord({ customer: record.customer, idempotencyKey: 'k' }),
     creationAudit(record),
@@ -67,8 +71,10 @@ async function exerciseEveryOperation(): Promise<void> {
     {
       card: savedCard(record, token),
       audit: transitionAudit(record, 'succeeded'),
+      work: [workItem(record, 'succeeded')],
     },
   );
+  await exerciseWorkQueue(store, record);
   const again = bindingRecord({ customer: record.customer });
   await store.create(again, creationAudit(again));
   await store.update(
@@ -86,6 +92,32 @@ async function exerciseEveryOperation(): Promise<void> {
   await store.reencryptTokens({ batchSize: 10 });
   await store.purgeTerminalBindings({ olderThan: new Date('2030-01-01'), includeAudit: true });
   await store.removeCard(cards[0]?.id ?? '');
+}
+
+function workItem(record: BindingRecord, name: string): NewWorkItem {
+  return {
+    id: `${record.id}.${name}`,
+    kind: 'binding.event',
+    bindingId: record.id,
+    payload: { name },
+    runAt: record.updatedAt,
+    deadline: new Date(record.updatedAt.getTime() + 86_400_000),
+  };
+}
+
+/** Every WorkQueue statement: claims (any due, named ones), each settle, each listWork filter, the sweep's query. */
+async function exerciseWorkQueue(store: PostgresBindingStore, record: BindingRecord): Promise<void> {
+  const now = new Date(record.updatedAt.getTime() + 1_000);
+  const [first, second] = await store.claimWork({ now, owner: 'w1', leaseMs: 1_000, limit: 2 });
+  await store.claimWork({ now, owner: 'w1', leaseMs: 1_000, limit: 5, ids: [`${record.id}.succeeded`] });
+  await store.completeWork(first?.id ?? '', 'w1', now);
+  await store.retryWork(second?.id ?? '', 'w1', { runAt: now, errorCode: 'NETWORK_ERROR', now });
+  await store.failWork(`${record.id}.succeeded`, 'w1', { errorCode: 'DEADLINE_PASSED', now });
+  await store.listWork({});
+  await store.listWork({ status: 'failed' });
+  await store.listWork({ bindingId: record.id });
+  await store.listWork({ status: 'pending', bindingId: record.id, limit: 10 });
+  await store.listExpiredBindings(new Date('2030-01-01'), 100);
 }
 
 const PlanNode = z.looseObject({
@@ -134,12 +166,18 @@ describe('indexes', () => {
       'binding_audit_pkey',
       'binding_lookup_keys_pkey',
       'bindings_idempotency_key',
+      'bindings_open_by_deadline',
       'bindings_pkey',
       'bindings_terminal_by_age',
       'cards_by_customer',
       'cards_by_token_key',
       'cards_pkey',
       'cards_token_fingerprint',
+      'work_items_by_binding',
+      'work_items_by_status',
+      'work_items_due',
+      'work_items_leased',
+      'work_items_pkey',
     ]);
   });
 
@@ -173,5 +211,41 @@ describe('indexes', () => {
         [new Date(Date.now() - 4_000 * 60_000)],
       ),
     ).toContain('bindings_terminal_by_age');
+    expect(
+      await planOf(
+        `SELECT * FROM cardbind.bindings WHERE status IN ('requires_action', 'processing') AND expires_at <= $1 ORDER BY expires_at LIMIT 100`,
+        [new Date()],
+      ),
+    ).toContain('bindings_open_by_deadline');
+  });
+
+  it('with 50,000 work items, mostly done, claims read only the due and the leased ones', async () => {
+    await sql.query(`
+      INSERT INTO cardbind.work_items (id, kind, binding_id, payload, status, attempts, run_at, deadline, created_at, updated_at, lease_owner, lease_until)
+      SELECT 'bulk-work-' || i, 'binding.event', 'bulk-' || (i % 5000), '{}',
+             CASE i % 100 WHEN 0 THEN 'pending' WHEN 1 THEN 'running' WHEN 2 THEN 'failed' ELSE 'done' END,
+             1, now() - (i || ' seconds')::interval, now() + interval '1 day', now() - (i || ' seconds')::interval, now(),
+             CASE WHEN i % 100 = 1 THEN 'w' END, CASE WHEN i % 100 = 1 THEN now() - interval '1 minute' END
+        FROM generate_series(1, 50000) AS i;
+      ANALYZE cardbind.work_items;`);
+    const plan = async (text: string, params: unknown[]) => {
+      const result = await sql.query(`EXPLAIN (FORMAT JSON) ${text}`, params);
+      return nodesOf(z.array(z.object({ Plan: z.unknown() })).parse(result.rows[0]?.['QUERY PLAN'])[0]?.Plan);
+    };
+    const claim = await plan(
+      `SELECT id FROM cardbind.work_items
+        WHERE (status = 'pending' AND run_at <= $1) OR (status = 'running' AND lease_until <= $1)
+        ORDER BY run_at LIMIT 20 FOR UPDATE SKIP LOCKED`,
+      [new Date()],
+    );
+    expect(claim.map((node) => node['Node Type'])).not.toContain('Seq Scan');
+    expect(claim.flatMap((node) => node['Index Name'] ?? [])).toEqual(
+      expect.arrayContaining(['work_items_due', 'work_items_leased']),
+    );
+    const failed = await plan(
+      `SELECT * FROM cardbind.work_items WHERE status = $1 ORDER BY created_at, id LIMIT 100`,
+      ['failed'],
+    );
+    expect(failed.flatMap((node) => node['Index Name'] ?? [])).toEqual(['work_items_by_status']);
   });
 });

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { CardBindingError } from '@cardbind/core';
 import type pg from 'pg';
@@ -6,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPostgresBindingStore,
   LATEST_SCHEMA_VERSION,
+  MIGRATIONS,
   MigrationResult,
   migratePostgresSchema,
 } from '../src/index.js';
+import { initial } from '../src/migrations/0001-initial.js';
 import { ensureBuilt } from './support/built-package.js';
 import { createTestDatabase, inspectPool, type TestDatabase } from './support/databases.js';
 import { bindingRecord, creationAudit, testKeys } from './support/fixtures.js';
@@ -67,10 +70,13 @@ describe('migrations', () => {
       holder.release();
     }
     const results = await both;
-    expect(results.map((r) => r.applied).sort()).toEqual([[], [1]]);
+    expect(results.map((r) => r.applied).sort()).toEqual([[], [1, 2]]);
     for (const result of results) expect(result.to).toBe(LATEST_SCHEMA_VERSION);
     const rows = await sql.query('SELECT version, name FROM cardbind.schema_migrations ORDER BY version');
-    expect(rows.rows).toEqual([{ version: 1, name: 'initial' }]);
+    expect(rows.rows).toEqual([
+      { version: 1, name: 'initial' },
+      { version: 2, name: 'work-queue' },
+    ]);
   });
 
   it('refuses a database whose schema is newer than the code, with or without migrating', async () => {
@@ -109,7 +115,64 @@ describe('migrations', () => {
       migrate: false,
     }).catch((e: unknown) => e);
     expect(CardBindingError.is(error, 'CONFIG_INVALID')).toBe(true);
-    expect(String(error)).toContain('is at version 0, this package needs 1: call migrate()');
+    expect(String(error)).toContain(
+      `is at version 0, this package needs ${LATEST_SCHEMA_VERSION}: call migrate()`,
+    );
+  });
+
+  it('upgrades a schema of the first release (version 1) in place: rows kept, the work queue added', async () => {
+    // Version 1 exactly as the first release applied it, with a binding in flight.
+    await sql.query('CREATE SCHEMA release_one');
+    await sql.query(
+      `CREATE TABLE release_one.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const v1 = await sql.connect();
+    try {
+      await v1.query('SET search_path TO release_one');
+      await v1.query(initial.sql);
+      await v1.query('RESET search_path');
+    } finally {
+      v1.release();
+    }
+    await sql.query(
+      `INSERT INTO release_one.schema_migrations (version, name, checksum) VALUES (1, 'initial', $1)`,
+      [createHash('sha256').update(initial.sql, 'utf8').digest('hex')],
+    );
+    const open = bindingRecord({ expiresAt: new Date('2026-12-01T10:00:00Z') });
+    await sql.query(
+      `INSERT INTO release_one.bindings (id, version, provider, customer_id, customer, status, next_action, provider_ref, lookup_keys, metadata, created_at, updated_at, expires_at)
+       VALUES ($1, 0, $2, $3, $4, 'requires_action', $10, $5, $6, $7, $8, $8, $9)`,
+      [
+        open.id,
+        open.provider,
+        open.customer.id,
+        JSON.stringify(open.customer),
+        JSON.stringify(open.providerRef),
+        open.lookupKeys,
+        JSON.stringify(open.metadata),
+        open.createdAt,
+        open.expiresAt,
+        JSON.stringify(open.nextAction),
+      ],
+    );
+
+    expect(await migratePostgresSchema({ connectionString: db.url, schema: 'release_one' })).toEqual({
+      from: 1,
+      to: MIGRATIONS.length,
+      applied: MIGRATIONS.slice(1).map((step) => step.version),
+    });
+    const store = await createPostgresBindingStore({
+      connectionString: db.url,
+      schema: 'release_one',
+      keys: testKeys().config,
+      migrate: false,
+    });
+    try {
+      expect(await store.listExpiredBindings(new Date('2026-12-02T00:00:00Z'), 10)).toEqual([open]);
+      expect(await store.listWork({})).toEqual([]);
+    } finally {
+      await store.close();
+    }
   });
 
   it('refuses a released migration that was changed after it was applied', async () => {
@@ -134,7 +197,11 @@ describe('migrations', () => {
       await a.create(record, creationAudit(record));
       expect(await a.get(record.id)).toEqual(record);
       expect(await b.get(record.id)).toBeUndefined();
-      expect(await a.migrate()).toEqual({ from: 1, to: 1, applied: [] });
+      expect(await a.migrate()).toEqual({
+        from: LATEST_SCHEMA_VERSION,
+        to: LATEST_SCHEMA_VERSION,
+        applied: [],
+      });
     } finally {
       await Promise.all([a.close(), b.close()]);
     }

@@ -2,9 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import type { NewWorkItem } from '@cardbind/core';
 import { describeBindingStoreContract } from '@cardbind/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgliteBindingStore } from '../src/index.js';
+import { createPgliteBindingStore, LATEST_SCHEMA_VERSION } from '../src/index.js';
 import {
   bindingRecord,
   creationAudit,
@@ -22,6 +23,14 @@ let dataDir: string;
 let shared: PGlite | undefined;
 const survivor = bindingRecord({ idempotencyKey: 'survives' });
 const survivorToken = newToken();
+const survivorEvent: NewWorkItem = {
+  id: `evt_${survivor.id}.1`,
+  kind: 'binding.event',
+  bindingId: survivor.id,
+  payload: { to: 'succeeded' },
+  runAt: survivor.updatedAt,
+  deadline: new Date(survivor.updatedAt.getTime() + 86_400_000),
+};
 
 async function sharedPglite(): Promise<PGlite> {
   // The storeUnavailable case closes the instance; a case after it would get a fresh one.
@@ -40,6 +49,7 @@ beforeAll(async () => {
     {
       card: savedCard(survivor, survivorToken),
       audit: transitionAudit(survivor, 'succeeded'),
+      work: [survivorEvent],
     },
   );
 }, OPEN_TIMEOUT_MS);
@@ -62,7 +72,7 @@ describeBindingStoreContract('PostgresBindingStore on PGlite', async () => {
 
 describe('PGlite, file-backed', () => {
   it(
-    'a reopened data folder holds the bindings, cards (decrypted) and audit rows written before',
+    'a reopened data folder holds the bindings, cards (decrypted), audit rows and pending work written before',
     async () => {
       if (shared && !shared.closed) await shared.close();
       const store = await createPgliteBindingStore({ dataDir, keys: keys.config });
@@ -72,7 +82,25 @@ describe('PGlite, file-backed', () => {
         const cards = await store.listCards(survivor.customer.id);
         expect(cards.map((card) => card.token)).toEqual([survivorToken]);
         expect(await store.listAudit(survivor.id)).toHaveLength(2);
-        expect(await store.migrate()).toEqual({ from: 1, to: 1, applied: [] });
+        // The event the process wrote with the transition is still there to deliver after a restart.
+        // (The contract cases' claims in between may have leased it too: claim after any such lease.)
+        const [pending] = await store.claimWork({
+          now: new Date('2030-01-01T00:00:00Z'),
+          owner: 'after-restart',
+          leaseMs: 60_000,
+          limit: 10,
+          ids: [survivorEvent.id],
+        });
+        expect(pending).toMatchObject({
+          id: survivorEvent.id,
+          status: 'running',
+          payload: { to: 'succeeded' },
+        });
+        expect(await store.migrate()).toEqual({
+          from: LATEST_SCHEMA_VERSION,
+          to: LATEST_SCHEMA_VERSION,
+          applied: [],
+        });
       } finally {
         await store.close();
       }

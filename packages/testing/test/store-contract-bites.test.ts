@@ -4,10 +4,12 @@ import {
   describeBindingStoreContract,
   StoreContractViolation,
   storeContractCases,
+  WORK_QUEUE_CASES,
   type StoreFactory,
 } from '../src/index.js';
 import { breakable, DRIVER_MESSAGE } from './store-contract/breakable-store.js';
 import { DefectiveStore, type StoreDefect } from './store-contract/defective-store.js';
+import { withoutWorkQueue } from './store-contract/without-work-queue.js';
 
 function storeWith(defect?: StoreDefect, options: Parameters<typeof breakable>[1] = {}): StoreFactory {
   return async () => {
@@ -27,12 +29,34 @@ describeBindingStoreContract('DefectiveStore, cards only', storeWith(), {
 const skipLines = printed.mock.calls.map((call) => String(call[0]));
 printed.mockRestore();
 
+// A store written before background work was durable: core keeps its work in process memory.
+const withoutQueue: StoreFactory = async () => {
+  const sut = await storeWith()();
+  return { ...sut, store: withoutWorkQueue(sut.store) };
+};
+const NO_QUEUE = 'no work queue: core keeps this store’s work in process memory';
+const printedForNoQueue = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+describeBindingStoreContract('DefectiveStore without its work queue', withoutQueue, {
+  skip: Object.fromEntries(WORK_QUEUE_CASES.map((workCase) => [workCase, NO_QUEUE])),
+});
+const noQueueSkipLines = printedForNoQueue.mock.calls.map((call) => String(call[0]));
+printedForNoQueue.mockRestore();
+
 describe('skipping a store contract case', () => {
   it('prints every skip with its reason', () => {
     expect(skipLines).toEqual([
       '[store contract] DefectiveStore, cards only: "race" skipped: shown above',
       '[store contract] DefectiveStore, cards only: "storeUnavailable" skipped: shown above',
     ]);
+  });
+
+  it('a store without a work queue skips the work cases, each printed with its reason', () => {
+    expect(noQueueSkipLines).toEqual(
+      WORK_QUEUE_CASES.map(
+        (workCase) =>
+          `[store contract] DefectiveStore without its work queue: "${workCase}" skipped: ${NO_QUEUE}`,
+      ),
+    );
   });
 
   it('refuses a skip without a reason', () => {
@@ -176,6 +200,70 @@ describe('the store contract suite bites', () => {
     });
     expect(await violation(storeContractCases.storeUnavailable(wrongCode))).toMatch(
       /\[storeUnavailable\] service\.get on a broken store threw INVALID_STATE \(retryable: false\), not a retryable STORE_UNAVAILABLE$/,
+    );
+  });
+});
+
+describe('the work queue cases bite', () => {
+  it('fails every work case, naming what is missing, for a store without a work queue', async () => {
+    await expect(storeContractCases.audit(withoutQueue)).resolves.toBeUndefined();
+    for (const workCase of WORK_QUEUE_CASES) {
+      expect(await violation(storeContractCases[workCase](withoutQueue))).toBe(
+        `StoreContractViolation: [${workCase}] the store under test has no work queue (claimWork, completeWork, retryWork, failWork, listWork, listExpiredBindings missing): implement WorkQueue from @cardbind/core (work items written in the same atomic step as the transition), or skip the work cases (WORK_QUEUE_CASES) with a reason`,
+      );
+    }
+  });
+
+  it('catches a claim that reads, then leases (no lock): one item handed to two owners', async () => {
+    const factory = storeWith('claimReadThenWrite');
+    // One claim at a time it is right: only the race shows it.
+    for (const workCase of ['workWrites', 'workRunAt', 'workLease', 'workRetry', 'workFail'] as const) {
+      await expect(storeContractCases[workCase](factory)).resolves.toBeUndefined();
+    }
+    expect(await violation(storeContractCases.workClaimRace(factory))).toMatch(
+      /^StoreContractViolation: \[workClaimRace\] item wrk_\w+ was handed to two owners: racer-0_\w+ and racer-1_\w+$/,
+    );
+  });
+
+  it('catches a settle that ignores the owner: the old holder completes an item another owner took', async () => {
+    const factory = storeWith('settleIgnoresOwner');
+    await expect(storeContractCases.workRetry(factory)).resolves.toBeUndefined();
+    expect(await violation(storeContractCases.workLease(factory))).toBe(
+      'StoreContractViolation: [workLease] completeWork by the owner whose lease ran out returned true',
+    );
+  });
+
+  it('catches work written by a lost compare-and-set, and a replay that resets an item under way', async () => {
+    expect(await violation(storeContractCases.workWrites(storeWith('workOnLostRace')))).toMatch(
+      /^StoreContractViolation: \[workWrites\] listWork of the binding holds wrk_\w+, which only an update that lost its compare-and-set wrote$/,
+    );
+    expect(await violation(storeContractCases.workWrites(storeWith('replayResetsWork')))).toMatch(
+      /^StoreContractViolation: \[workWrites\] writing item wrk_\w+ again reset it \(now pending, 0 attempts\)/,
+    );
+  });
+
+  it('catches a claim that ignores runAt: workRunAt and workRetry', async () => {
+    const factory = storeWith('claimIgnoresRunAt');
+    expect(await violation(storeContractCases.workRunAt(factory))).toMatch(
+      /^StoreContractViolation: \[workRunAt\] claimWork of two items 1 ms before the first is due returned wrk_\w+ \(running, 1 attempts\), wrk_\w+ \(running, 1 attempts\)$/,
+    );
+    expect(await violation(storeContractCases.workRetry(factory))).toMatch(
+      /^StoreContractViolation: \[workRetry\] a claim 1 ms before the retry is due returned wrk_\w+ \(running, 2 attempts\)$/,
+    );
+  });
+
+  it('catches a lease that never runs out, and a failure that is not final', async () => {
+    expect(await violation(storeContractCases.workLease(storeWith('leaseNeverExpires')))).toBe(
+      'StoreContractViolation: [workLease] a claim by another owner when the lease had run out returned nothing: a holder that died would hold the item forever',
+    );
+    expect(await violation(storeContractCases.workFail(storeWith('failNotFinal')))).toMatch(
+      /^StoreContractViolation: \[workFail\] a claim of the failed item, long after \(failed is final\) returned wrk_\w+ \(running, 2 attempts\)$/,
+    );
+  });
+
+  it('catches a sweep query that lists finished bindings', async () => {
+    expect(await violation(storeContractCases.expiredBindings(storeWith('expiredIncludesFinished')))).toMatch(
+      /^StoreContractViolation: \[expiredBindings\] listExpiredBindings returned bnd_\w+ \(failed, expires [\d:.TZ-]+\)$/,
     );
   });
 });

@@ -1,7 +1,7 @@
 import { parseConfig } from '@cardbind/core';
 import { z } from 'zod';
 import type { SqlClient } from '../sql/sql-client.js';
-import { TERMINAL_STATUS_SQL, type Tables } from '../tables.js';
+import { FINISHED_WORK_SQL, TERMINAL_STATUS_SQL, type Tables } from '../tables.js';
 
 export const PurgeOptions = z.object({
   /** Bindings that reached a terminal state before this moment go. */
@@ -13,14 +13,19 @@ export const PurgeOptions = z.object({
 });
 export type PurgeOptions = z.input<typeof PurgeOptions>;
 
-export const PurgeResult = z.object({ bindings: z.number().int(), auditRows: z.number().int() });
+export const PurgeResult = z.object({
+  bindings: z.number().int(),
+  auditRows: z.number().int(),
+  /** Finished (done or failed) work items of the purged bindings; unfinished ones still run. */
+  workItems: z.number().int(),
+});
 export type PurgeResult = z.infer<typeof PurgeResult>;
 
 const IdRow = z.object({ id: z.string() });
 
 /**
  * Retention: deletes terminal bindings that ended before `olderThan`, with their lookup keys (by
- * cascade) and, when asked, their audit rows, a batch per transaction. Saved cards stay: they are what
+ * cascade), their finished work items and, when asked, their audit rows, a batch per transaction. Saved cards stay: they are what
  * the binding was for. A terminal binding is never updated again, so `updated_at` is when it ended.
  */
 export async function purgeTerminalBindings(
@@ -29,7 +34,7 @@ export async function purgeTerminalBindings(
   input: PurgeOptions,
 ): Promise<PurgeResult> {
   const options = parseConfig(PurgeOptions, input, 'purgeTerminalBindings');
-  const total = { bindings: 0, auditRows: 0 };
+  const total = { bindings: 0, auditRows: 0, workItems: 0 };
   for (;;) {
     const batch = await client.transaction(async (tx) => {
       const deleted = (
@@ -45,15 +50,28 @@ export async function purgeTerminalBindings(
         )
       ).rows.map((row) => IdRow.parse(row).id);
       let auditRows = 0;
+      let workItems = 0;
+      if (deleted.length > 0) {
+        // An item still pending or running (a void not yet done) stays: the worker finds the binding
+        // gone and ends it; a done or failed one is only history.
+        workItems = (
+          await tx.query(
+            `DELETE FROM ${tables.workItems}
+              WHERE binding_id = ANY($1::text[]) AND ${FINISHED_WORK_SQL}`,
+            [deleted],
+          )
+        ).rowCount;
+      }
       if (options.includeAudit && deleted.length > 0) {
         auditRows = (
           await tx.query(`DELETE FROM ${tables.audit} WHERE binding_id = ANY($1::text[])`, [deleted])
         ).rowCount;
       }
-      return { bindings: deleted.length, auditRows };
+      return { bindings: deleted.length, auditRows, workItems };
     });
     total.bindings += batch.bindings;
     total.auditRows += batch.auditRows;
+    total.workItems += batch.workItems;
     if (batch.bindings < options.batchSize) return total;
   }
 }

@@ -1,8 +1,9 @@
 import { initial } from './0001-initial.js';
+import { workQueue } from './0002-work-queue.js';
 import type { Migration } from './migration.js';
 
 /** Every schema step this version of the package knows, oldest first. Append; never edit or reorder. */
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, workQueue];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((latest, step) => Math.max(latest, step.version), 0);
 

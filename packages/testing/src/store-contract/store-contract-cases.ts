@@ -10,6 +10,13 @@ import { lookupKeysCase } from './cases/lookup-keys-case.js';
 import { raceCase } from './cases/race-case.js';
 import { removeCardCase } from './cases/remove-card-case.js';
 import { storeUnavailableCase } from './cases/store-unavailable-case.js';
+import { expiredBindingsCase } from './cases/expired-bindings-case.js';
+import { workClaimRaceCase } from './cases/work-claim-race-case.js';
+import { workFailCase } from './cases/work-fail-case.js';
+import { workLeaseCase } from './cases/work-lease-case.js';
+import { workRetryCase } from './cases/work-retry-case.js';
+import { workRunAtCase } from './cases/work-run-at-case.js';
+import { workWritesCase } from './cases/work-writes-case.js';
 import type { StoreContractCase } from './store-contract-case.js';
 import type { StoreFactory } from './store-under-test.js';
 
@@ -33,4 +40,11 @@ export const storeContractCases: Readonly<Record<StoreContractCase, StoreContrac
   copies: copiesCase,
   dates: datesCase,
   storeUnavailable: storeUnavailableCase,
+  workWrites: workWritesCase,
+  workClaimRace: workClaimRaceCase,
+  workRunAt: workRunAtCase,
+  workLease: workLeaseCase,
+  workRetry: workRetryCase,
+  workFail: workFailCase,
+  expiredBindings: expiredBindingsCase,
 };

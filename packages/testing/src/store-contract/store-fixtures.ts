@@ -4,6 +4,7 @@ import {
   type BindingPatch,
   type BindingRecord,
   type Customer,
+  type NewWorkItem,
   type SavedCard,
   type TransitionTrigger,
   toCardView,
@@ -121,6 +122,28 @@ export class StoreFixtures {
       patch,
       audit,
       expected: { ...record, ...patch, version: record.version + 1 },
+    };
+  }
+
+  /**
+   * A listener event for `record`, due at its last change, with nested, non-ASCII JSON in its payload
+   * (what a binding snapshot holds) so a store that mangles jsonb is caught.
+   */
+  workItem(record: BindingRecord, overrides: Partial<NewWorkItem> = {}): NewWorkItem {
+    const id = `wrk_${this.run}_${++this.#sequence}`;
+    return {
+      id,
+      kind: 'binding.event',
+      bindingId: record.id,
+      payload: {
+        from: null,
+        to: record.status,
+        binding: { id: record.id, metadata: { note: 'событие «тест»' } },
+        flags: [true, null, 1.5],
+      },
+      runAt: record.updatedAt,
+      deadline: this.at(86_400),
+      ...overrides,
     };
   }
 

@@ -1,9 +1,13 @@
-import type { BindingStore } from '@cardbind/core';
+import type { BindingStore, WorkQueue } from '@cardbind/core';
 import type { StoreContractCase } from './store-contract-case.js';
 
 /** One fresh store for one case of the suite, and how to dispose of it. */
 export interface StoreUnderTest {
-  store: BindingStore;
+  /**
+   * The store, with its WorkQueue (`claimWork`, `completeWork`, …): the work cases (WORK_QUEUE_CASES)
+   * need one and fail, saying so, on a store without it, unless they are skipped with a reason.
+   */
+  store: BindingStore & Partial<WorkQueue>;
   /** Releases what the store holds (a pool, a database). Called after every case, even a broken store's. */
   close(): Promise<void>;
   /**
@@ -18,6 +22,8 @@ export interface StoreUnderTest {
 /**
  * Called once per case. Each case uses ids of its own, so a factory may hand out one shared
  * database, but a fresh one per case (or per file) keeps a failing case from disturbing the next.
+ * (The work cases claim whatever is due, so in a shared database they also lease items other cases
+ * left behind; they judge only their own items.)
  */
 export type StoreFactory = () => Promise<StoreUnderTest>;
 

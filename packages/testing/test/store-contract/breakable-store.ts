@@ -1,4 +1,4 @@
-import type { BindingStore } from '@cardbind/core';
+import type { BindingStore, WorkQueue } from '@cardbind/core';
 
 export const DRIVER_MESSAGE =
   'connect ECONNREFUSED 127.0.0.1:5432 (host=127.0.0.1 user=app password=hunter2)';
@@ -8,9 +8,9 @@ export const DRIVER_MESSAGE =
  * every call fails the way a driver does when its server is gone, quoting its connection settings. `failure` makes the error a store of that kind would throw.
  */
 export function breakable(
-  inner: BindingStore,
+  inner: BindingStore & WorkQueue,
   options: { failure?: (driverMessage: string) => unknown } = {},
-): { store: BindingStore; breakStore(): Promise<void> } {
+): { store: BindingStore & WorkQueue; breakStore(): Promise<void> } {
   const failure = options.failure ?? ((driverMessage: string) => new Error(driverMessage));
   let broken = false;
   const guard =
@@ -21,8 +21,8 @@ export function breakable(
       }
       return call(...args);
     };
-  const store: BindingStore = {
-    create: guard((record, audit) => inner.create(record, audit)),
+  const store: BindingStore & WorkQueue = {
+    create: guard((record, audit, work) => inner.create(record, audit, work)),
     get: guard((id) => inner.get(id)),
     findByIdempotencyKey: guard((customerId, key) => inner.findByIdempotencyKey(customerId, key)),
     findByLookupKey: guard((provider, key) => inner.findByLookupKey(provider, key)),
@@ -31,6 +31,12 @@ export function breakable(
     listCards: guard((customerId) => inner.listCards(customerId)),
     getCard: guard((cardId) => inner.getCard(cardId)),
     removeCard: guard((cardId) => inner.removeCard(cardId)),
+    claimWork: guard((input) => inner.claimWork(input)),
+    completeWork: guard((id, owner, now) => inner.completeWork(id, owner, now)),
+    retryWork: guard((id, owner, input) => inner.retryWork(id, owner, input)),
+    failWork: guard((id, owner, input) => inner.failWork(id, owner, input)),
+    listWork: guard((filter) => inner.listWork(filter)),
+    listExpiredBindings: guard((now, limit) => inner.listExpiredBindings(now, limit)),
   };
   return {
     store,

@@ -3,12 +3,19 @@ import {
   type BindingPatch,
   type BindingRecord,
   type BindingStore,
+  type ClaimWorkInput,
   type CreateResult,
+  isTerminal,
+  type NewWorkItem,
   type SavedCard,
   toCardView,
   type UpdateResult,
   type UpdateWrites,
+  type WorkItem,
+  type WorkQueue,
+  type WorkStatus,
 } from '@cardbind/core';
+import { DefectiveWorkQueue, type WorkQueueDefect } from './defective-work-queue.js';
 
 /** Mistakes real stores make, each planted on its own to prove that the contract suite catches it. */
 export type StoreDefect =
@@ -29,17 +36,42 @@ export type StoreDefect =
   /** Creates a new binding for a repeated (customer, idempotency key). */
   | 'ignoresIdempotencyKey'
   /** Finds a binding by lookup key under any provider. */
-  | 'lookupIgnoresProvider';
+  | 'lookupIgnoresProvider'
+  /** Writes the work items of an update even when its compare-and-set is lost. */
+  | 'workOnLostRace'
+  /** Lists bindings past expiresAt whatever their status. */
+  | 'expiredIncludesFinished'
+  | WorkQueueDefect;
+
+const WORK_QUEUE_DEFECTS: ReadonlySet<StoreDefect> = new Set<WorkQueueDefect>([
+  'claimReadThenWrite',
+  'settleIgnoresOwner',
+  'claimIgnoresRunAt',
+  'replayResetsWork',
+  'leaseNeverExpires',
+  'failNotFinal',
+]);
+
+function isWorkQueueDefect(defect: StoreDefect | undefined): defect is WorkQueueDefect {
+  return defect !== undefined && WORK_QUEUE_DEFECTS.has(defect);
+}
 
 /** A small in-memory store that keeps every rule of the port, unless told to break one. */
-export class DefectiveStore implements BindingStore {
+export class DefectiveStore implements BindingStore, WorkQueue {
   readonly #bindings = new Map<string, BindingRecord>();
   readonly #audit = new Map<string, AuditEntry[]>();
   readonly #cards = new Map<string, SavedCard>();
+  readonly #work: DefectiveWorkQueue;
 
-  constructor(readonly defect?: StoreDefect) {}
+  constructor(readonly defect?: StoreDefect) {
+    this.#work = new DefectiveWorkQueue(isWorkQueueDefect(defect) ? defect : undefined);
+  }
 
-  async create(record: BindingRecord, audit: AuditEntry): Promise<CreateResult> {
+  async create(
+    record: BindingRecord,
+    audit: AuditEntry,
+    work: readonly NewWorkItem[] = [],
+  ): Promise<CreateResult> {
     const existing = [...this.#bindings.values()].find(
       (stored) =>
         this.defect !== 'ignoresIdempotencyKey' &&
@@ -51,6 +83,7 @@ export class DefectiveStore implements BindingStore {
     const stored = this.#in(record);
     this.#bindings.set(record.id, stored);
     this.#audit.set(record.id, [this.#in(audit)]);
+    this.#work.enqueue(work, audit.at);
     return { created: true, record: this.#out(stored) };
   }
 
@@ -88,6 +121,7 @@ export class DefectiveStore implements BindingStore {
     const versionMatches = seen?.version === expectedVersion || this.defect === 'ignoresVersion';
     if (!seen || !versionMatches) {
       if (seen && this.defect === 'auditOnLostRace') this.#audit.get(id)?.push(this.#in(writes.audit));
+      if (seen && this.defect === 'workOnLostRace') this.#work.enqueue(writes.work ?? [], writes.audit.at);
       return { ok: false, current: this.#maybe(seen) };
     }
     const card = writes.card ? this.#keepCard(writes.card) : undefined;
@@ -99,6 +133,7 @@ export class DefectiveStore implements BindingStore {
     });
     this.#bindings.set(id, record);
     this.#audit.get(id)?.push(this.#in(writes.audit));
+    this.#work.enqueue(writes.work ?? [], writes.audit.at);
     return card
       ? { ok: true, record: this.#out(record), card: this.#out(card) }
       : { ok: true, record: this.#out(record) };
@@ -120,6 +155,39 @@ export class DefectiveStore implements BindingStore {
 
   async removeCard(cardId: string): Promise<boolean> {
     return this.#cards.delete(cardId);
+  }
+
+  claimWork(input: ClaimWorkInput): Promise<WorkItem[]> {
+    return this.#work.claim(input);
+  }
+
+  async completeWork(id: string, owner: string, now: Date): Promise<boolean> {
+    return this.#work.complete(id, owner, now);
+  }
+
+  async retryWork(
+    id: string,
+    owner: string,
+    input: { runAt: Date; errorCode: string; now: Date },
+  ): Promise<boolean> {
+    return this.#work.retry(id, owner, input);
+  }
+
+  async failWork(id: string, owner: string, input: { errorCode: string; now: Date }): Promise<boolean> {
+    return this.#work.fail(id, owner, input);
+  }
+
+  async listWork(filter: { status?: WorkStatus; bindingId?: string; limit?: number }): Promise<WorkItem[]> {
+    return this.#work.list(filter);
+  }
+
+  async listExpiredBindings(now: Date, limit: number): Promise<BindingRecord[]> {
+    return [...this.#bindings.values()]
+      .filter((record) => this.defect === 'expiredIncludesFinished' || !isTerminal(record.status))
+      .filter((record) => record.expiresAt.getTime() <= now.getTime())
+      .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime())
+      .slice(0, limit)
+      .map((record) => this.#out(record));
   }
 
   #keepCard(card: SavedCard): SavedCard {
