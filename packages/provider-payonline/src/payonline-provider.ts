@@ -31,6 +31,7 @@ import { declineMessage, errorForCodes } from './codes.js';
 import { endpoint, ENDPOINTS, type PayOnlineConfig } from './config.js';
 import { buildAuthParams } from './form-params.js';
 import { orderIdFor } from './order-id.js';
+import { anchorContext, openAnchor, sealAnchor } from './sealed-anchor.js';
 import { PayOnlineRef } from './ref.js';
 import { type FoundPayment, searchOrder } from './search.js';
 import {
@@ -206,9 +207,18 @@ export class PayOnlineProvider implements CardBindingProvider {
 
   // ---------------------------------------------------------------------------------------------
 
+  /** The anchor PayOnline's 3-DS answer gave the host, unsealed for the transaction it belongs to. */
+  #openAnchor(ref: PayOnlineRef): { transactionId: string; rebillAnchor: string } | undefined {
+    const held = ref.threeDsAnchor;
+    if (!held) return undefined;
+    const context = anchorContext(ref.orderId, held.transactionId);
+    const rebillAnchor = openAnchor(this.#config.privateSecurityKey, context, held.sealed);
+    return rebillAnchor === undefined ? undefined : { transactionId: held.transactionId, rebillAnchor };
+  }
+
   async #outcomeFromSearch(ref: PayOnlineRef): Promise<ProviderOutcome> {
     const payments = await searchOrder(this.#http, this.#config, ref.orderId);
-    const anchor = ref.threeDsAnchor;
+    const anchor = this.#openAnchor(ref);
     const confirmed = findPayment(payments, anchor?.transactionId);
     if (confirmed && anchor) {
       // Both sources are PayOnline's own answers to the host; neither carries the card's digits.
@@ -303,7 +313,11 @@ export class PayOnlineProvider implements CardBindingProvider {
                 : {
                     threeDsAnchor: {
                       transactionId: result.transactionId,
-                      rebillAnchor: result.rebillAnchor,
+                      sealed: sealAnchor(
+                        this.#config.privateSecurityKey,
+                        anchorContext(ref.orderId, result.transactionId),
+                        result.rebillAnchor,
+                      ),
                     },
                   }),
             },
@@ -386,7 +400,7 @@ export class PayOnlineProvider implements CardBindingProvider {
       const error = errorForCodes({ code: notification.code, errorCode: notification.errorCode });
       return { status: 'failed', error, providerRef };
     }
-    const card = cardOfNotification(notification, ref.threeDsAnchor);
+    const card = cardOfNotification(notification, this.#openAnchor(ref));
     if (card) return { status: 'succeeded', card, providerRef };
     this.#logger.warn(
       { event: 'payonline.callback_without_anchor', bindingId },

@@ -16,12 +16,11 @@ export const PayOnlineRef = z.object({
   /** The payment's TransactionId, once a callback, a 3-DS return or Search named it. */
   transactionId: TransactionId.optional(),
   /**
-   * The RebillAnchor PayOnline's 3-DS endpoint answered the host (server mode), for that transaction.
-   * It saves the card when PayOnline confirms the payment and its callback cannot carry the anchor.
+   * The RebillAnchor PayOnline's 3-DS endpoint answered the host (server mode), for that transaction,
+   * sealed (sealed-anchor.ts): a providerRef is stored in the clear. It saves the card when PayOnline
+   * confirms the payment and its callback cannot carry the anchor.
    */
-  threeDsAnchor: z
-    .object({ transactionId: TransactionId, rebillAnchor: z.string().min(1).max(200) })
-    .optional(),
+  threeDsAnchor: z.object({ transactionId: TransactionId, sealed: z.string().min(1).max(400) }).optional(),
   /** The bank's return the term_url accepted: the one transaction, and the one PaRes/PD, it completes. */
   threeDsReturn: z.object({ transactionId: TransactionId, digest: Digest }).optional(),
   /** The first verified callback: it decides the binding; a later one that differs changes nothing. */
