@@ -307,6 +307,16 @@ export class PostgresBindingStore implements BindingStore, WorkQueue {
       return { ok: false, current: await this.#one(tx, `SELECT * FROM ${t.bindings} WHERE id = $1`, [id]) };
     }
     let record = toBindingRecord(row);
+    if (patch.lookupKeys !== undefined) {
+      // Keys an outcome added after init. One another binding already holds keeps pointing there: the
+      // first binding to claim a key owns it, as in the in-memory store.
+      await tx.query(
+        `INSERT INTO ${t.lookupKeys} (provider, lookup_key, binding_id)
+         SELECT DISTINCT $1, key, $2 FROM unnest($3::text[]) AS key
+         ON CONFLICT (provider, lookup_key) DO NOTHING`,
+        [record.provider, record.id, patch.lookupKeys],
+      );
+    }
     let card: SavedCard | undefined;
     if (writes.card) {
       card = await this.#saveCard(tx, writes.card);
@@ -373,6 +383,7 @@ function patchAssignments(
   if (Object.hasOwn(patch, 'providerRef') && patch.providerRef !== undefined) {
     set('provider_ref', jsonParam(patch.providerRef), '::jsonb');
   }
+  if (patch.lookupKeys !== undefined) set('lookup_keys', patch.lookupKeys, '::text[]');
   // With a card to save, the binding's card is set from the stored card instead, which may be an older one.
   if (includeCard && Object.hasOwn(patch, 'card')) set('card', jsonParam(patch.card), '::jsonb');
   return { assignments, params };

@@ -61,6 +61,8 @@ export class DefectiveStore implements BindingStore, WorkQueue {
   readonly #bindings = new Map<string, BindingRecord>();
   readonly #audit = new Map<string, AuditEntry[]>();
   readonly #cards = new Map<string, SavedCard>();
+  /** provider + key → the binding that claimed the key first. */
+  readonly #keyOwners = new Map<string, string>();
   readonly #work: DefectiveWorkQueue;
 
   constructor(readonly defect?: StoreDefect) {
@@ -82,6 +84,7 @@ export class DefectiveStore implements BindingStore, WorkQueue {
     if (existing) return { created: false, record: this.#out(existing) };
     const stored = this.#in(record);
     this.#bindings.set(record.id, stored);
+    this.#claimKeys(record.provider, record.id, record.lookupKeys);
     this.#audit.set(record.id, [this.#in(audit)]);
     this.#work.enqueue(work, audit.at);
     return { created: true, record: this.#out(stored) };
@@ -100,13 +103,20 @@ export class DefectiveStore implements BindingStore, WorkQueue {
   }
 
   async findByLookupKey(provider: string, lookupKey: string): Promise<BindingRecord | undefined> {
-    return this.#maybe(
-      [...this.#bindings.values()].find(
-        (record) =>
-          (this.defect === 'lookupIgnoresProvider' || record.provider === provider) &&
-          record.lookupKeys.includes(lookupKey),
-      ),
-    );
+    if (this.defect === 'lookupIgnoresProvider') {
+      return this.#maybe(
+        [...this.#bindings.values()].find((record) => record.lookupKeys.includes(lookupKey)),
+      );
+    }
+    const owner = this.#keyOwners.get(`${provider}\u0000${lookupKey}`);
+    return this.#maybe(owner === undefined ? undefined : this.#bindings.get(owner));
+  }
+
+  #claimKeys(provider: string, id: string, keys: readonly string[]): void {
+    for (const key of keys) {
+      const indexKey = `${provider}\u0000${key}`;
+      if (!this.#keyOwners.has(indexKey)) this.#keyOwners.set(indexKey, id);
+    }
   }
 
   async update(
@@ -132,6 +142,7 @@ export class DefectiveStore implements BindingStore, WorkQueue {
       version: seen.version + 1,
     });
     this.#bindings.set(id, record);
+    this.#claimKeys(record.provider, id, patch.lookupKeys ?? []);
     this.#audit.get(id)?.push(this.#in(writes.audit));
     this.#work.enqueue(writes.work ?? [], writes.audit.at);
     return card

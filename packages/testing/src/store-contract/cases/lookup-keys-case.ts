@@ -54,5 +54,33 @@ export async function lookupKeysCase(factory: StoreFactory): Promise<void> {
       step.expected,
       'findByLookupKey after an update',
     );
+
+    // A later outcome may add keys (a webhook naming an object created after init): the update that
+    // carries them indexes them in the same step. A key another binding already holds stays with it.
+    const holder = f.binding({ lookupKeys: ['held_elsewhere'] });
+    await created('lookupKeys', store, holder, f.creationAudit(holder));
+    const addedKeys = [...step.expected.lookupKeys, 'pi_added_later', 'held_elsewhere'];
+    const adding = f.update(step.expected, { lookupKeys: addedKeys });
+    const added = await store.update(record.id, adding.expectedVersion, adding.patch, {
+      audit: adding.audit,
+    });
+    holds('lookupKeys', added.ok, 'the update adding lookup keys lost its compare-and-set');
+    holds(
+      'lookupKeys',
+      added.ok && JSON.stringify(added.record.lookupKeys) === JSON.stringify(addedKeys),
+      'the record does not list the lookup keys its update added',
+    );
+    same(
+      'lookupKeys',
+      await store.findByLookupKey(record.provider, 'pi_added_later'),
+      adding.expected,
+      'findByLookupKey of a key added by an update',
+    );
+    same(
+      'lookupKeys',
+      await store.findByLookupKey(record.provider, 'held_elsewhere'),
+      holder,
+      'findByLookupKey of a key another binding held first',
+    );
   });
 }
