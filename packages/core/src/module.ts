@@ -47,6 +47,12 @@ const CardBindingModuleOptions = z.object({
         'listCards',
         'getCard',
         'removeCard',
+        'claimWork',
+        'completeWork',
+        'retryWork',
+        'failWork',
+        'listWork',
+        'listExpiredBindings',
       ]),
       'must implement BindingStore',
     )

@@ -8,6 +8,8 @@ import {
   CardBindingService,
   type CardBindingListener,
   type Logger,
+  type BindingStore,
+  InMemoryBindingStore,
 } from '../src/index.js';
 import { ScriptedProvider } from './scripted-provider.js';
 
@@ -108,5 +110,34 @@ describe('cardBindingModule', () => {
     expect(failure).toContain('411111******1111');
     expect(lines.join('\n')).not.toContain(PAN);
     expect(lines.join('\n')).not.toContain('pw-123');
+  });
+});
+
+describe('cardBindingModule and its store', () => {
+  it('refuses a store without a work queue: its transitions would lose their work', () => {
+    const full = new InMemoryBindingStore();
+    // A plain-JavaScript store written before background work was durable: no claimWork.
+    const store: BindingStore = {
+      create: (record, audit, work) => full.create(record, audit, work),
+      get: (id) => full.get(id),
+      update: (id, version, patch, writes) => full.update(id, version, patch, writes),
+      listAudit: (id) => full.listAudit(id),
+      findByIdempotencyKey: (customerId, key) => full.findByIdempotencyKey(customerId, key),
+      findByLookupKey: (provider, key) => full.findByLookupKey(provider, key),
+      listCards: (customerId) => full.listCards(customerId),
+      getCard: (cardId) => full.getCard(cardId),
+      removeCard: (cardId) => full.removeCard(cardId),
+      claimWork: (input) => full.claimWork(input),
+      completeWork: (id, owner, now) => full.completeWork(id, owner, now),
+      retryWork: (id, owner, input) => full.retryWork(id, owner, input),
+      failWork: (id, owner, input) => full.failWork(id, owner, input),
+      listWork: (filter) => full.listWork(filter),
+      listExpiredBindings: (now, limit) => full.listExpiredBindings(now, limit),
+    };
+    expect(() => cardBindingModule({ store })).not.toThrow();
+    Reflect.deleteProperty(store, 'claimWork');
+    expect(() => cardBindingModule({ store })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', field: 'store' }),
+    );
   });
 });

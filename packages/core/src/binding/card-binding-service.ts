@@ -23,8 +23,6 @@ import type { IdGenerator } from '../ports/id-generator.js';
 import type { CardBindingListener } from '../ports/listener.js';
 import type { Logger } from '../ports/logger.js';
 import { toCardBindingError } from '../to-card-binding-error.js';
-import type { WorkQueue } from '../ports/work-queue.js';
-import { withWorkQueue } from '../work/durable-work-store.js';
 import type { WorkItem, WorkStatus } from '../work/work-item.js';
 import { WorkRunner } from '../work/work-runner.js';
 import {
@@ -94,7 +92,7 @@ export class CardBindingService {
   readonly #flights = new SingleFlight<Binding>();
   readonly #work: WorkRunner;
   readonly #transitions: TransitionApplier;
-  private readonly store: BindingStore & WorkQueue;
+  private readonly store: BindingStore;
 
   constructor(
     @inject(BINDING_STORE) store: BindingStore,
@@ -105,7 +103,7 @@ export class CardBindingService {
     @multiInject(CARD_BINDING_PROVIDER) @optional() providers: CardBindingProvider[] | undefined,
     @multiInject(CARD_BINDING_LISTENER) @optional() listeners: CardBindingListener[] | undefined,
   ) {
-    this.store = guardBindingStore(withWorkQueue(store, logger));
+    this.store = guardBindingStore(store);
     this.#providers = new ProviderRegistry(providers ?? []);
     this.#work = new WorkRunner({
       store: this.store,

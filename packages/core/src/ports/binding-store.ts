@@ -3,6 +3,7 @@ import type { AuditEntry } from '../audit/audit-entry.js';
 import type { BindingRecord } from '../binding/binding.js';
 import type { BindingPatch } from '../binding/state.js';
 import type { NewWorkItem } from '../work/work-item.js';
+import type { WorkQueue } from './work-queue.js';
 
 export type UpdateResult =
   { ok: true; record: BindingRecord; card?: SavedCard } | { ok: false; current: BindingRecord | undefined };
@@ -21,11 +22,13 @@ export interface UpdateWrites {
 }
 
 /**
- * Where bindings and saved cards live. Implementations must make `update` a compare-and-set on
- * `version` and store the card and the audit row in the same atomic step, so racing callers save
- * exactly one card and the history never disagrees with the record.
+ * Where bindings, saved cards, their history and the work their transitions cause live.
+ * Implementations must make `update` a compare-and-set on `version` and store the card, the audit row
+ * and the work items in the same atomic step, so racing callers save exactly one card, the history
+ * never disagrees with the record, and no transition's work is lost or written twice. The store
+ * contract suite (`describeBindingStoreContract` in `@cardbind/testing`) checks every rule.
  */
-export interface BindingStore {
+export interface BindingStore extends WorkQueue {
   /**
    * Inserts a new binding and its creation audit row. When a binding with the same (customer,
    * idempotencyKey) exists, returns it unchanged with `created: false` and writes no audit row.

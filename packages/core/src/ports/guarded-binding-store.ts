@@ -1,14 +1,13 @@
 import { CardBindingError } from '../errors.js';
 import { redactText } from '../redaction/redact.js';
 import type { BindingStore } from './binding-store.js';
-import type { WorkQueue } from './work-queue.js';
 
 /**
  * Wraps a host's BindingStore so that its failures (a database down, a driver error) reach callers as
  * a retryable STORE_UNAVAILABLE CardBindingError, like every other cardbind failure. The driver's
  * error is kept as a redacted summary only: SQL errors quote the values they failed on.
  */
-export function guardBindingStore(store: BindingStore & WorkQueue): BindingStore & WorkQueue {
+export function guardBindingStore(store: BindingStore): BindingStore {
   const guard =
     <Args extends unknown[], Result>(name: string, call: (...args: Args) => Promise<Result>) =>
     async (...args: Args): Promise<Result> => {

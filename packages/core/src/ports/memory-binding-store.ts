@@ -9,7 +9,7 @@ import { InMemoryWorkQueue } from '../work/in-memory-work-queue.js';
 import type { NewWorkItem, WorkItem, WorkStatus } from '../work/work-item.js';
 import type { BindingStore, CreateResult, UpdateResult, UpdateWrites } from './binding-store.js';
 import { type Clock, systemClock } from './clock.js';
-import type { ClaimWorkInput, WorkQueue } from './work-queue.js';
+import type { ClaimWorkInput } from './work-queue.js';
 
 const InMemoryBindingStoreOptions = z.object({
   /**
@@ -41,7 +41,7 @@ const PURGE_INTERVAL_MS = 60_000;
  * Every method is synchronous inside, so each call is atomic with respect to the event loop. Records
  * go in and come out as copies, as with a database: a caller mutating what it got changes nothing here.
  */
-export class InMemoryBindingStore implements BindingStore, WorkQueue {
+export class InMemoryBindingStore implements BindingStore {
   readonly #bindings = new Map<string, BindingRecord>();
   readonly #work = new InMemoryWorkQueue();
   readonly #audit = new Map<string, AuditEntry[]>();

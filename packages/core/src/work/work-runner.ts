@@ -9,7 +9,6 @@ import type { BindingStore } from '../ports/binding-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { BindingTransitionEvent, CardBindingListener } from '../ports/listener.js';
 import type { Logger } from '../ports/logger.js';
-import type { WorkQueue } from '../ports/work-queue.js';
 import { toCardBindingError } from '../to-card-binding-error.js';
 import type { WorkItem } from './work-item.js';
 import { retryDelayMs, type WorkOptions } from './work-options.js';
@@ -34,7 +33,7 @@ interface WorkFailure {
 }
 
 export interface WorkRunnerDeps {
-  store: BindingStore & WorkQueue;
+  store: BindingStore;
   providers: ProviderRegistry;
   listeners: readonly CardBindingListener[];
   clock: Clock;

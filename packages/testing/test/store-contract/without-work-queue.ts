@@ -1,8 +1,21 @@
 import type { BindingStore } from '@cardbind/core';
 
-/** Only the BindingStore half of `inner`: a host store written before background work was durable. */
+const WORK_QUEUE_METHODS = [
+  'claimWork',
+  'completeWork',
+  'retryWork',
+  'failWork',
+  'listWork',
+  'listExpiredBindings',
+];
+
+/**
+ * Only the binding half of `inner`, as a host store written in plain JavaScript before background work
+ * was durable would be: the types say BindingStore, the object has no work queue. The suite must say
+ * what is missing instead of crashing.
+ */
 export function withoutWorkQueue(inner: BindingStore): BindingStore {
-  return {
+  const store: BindingStore = {
     create: (record, audit, work) => inner.create(record, audit, work),
     get: (id) => inner.get(id),
     findByIdempotencyKey: (customerId, key) => inner.findByIdempotencyKey(customerId, key),
@@ -12,5 +25,13 @@ export function withoutWorkQueue(inner: BindingStore): BindingStore {
     listCards: (customerId) => inner.listCards(customerId),
     getCard: (cardId) => inner.getCard(cardId),
     removeCard: (cardId) => inner.removeCard(cardId),
+    claimWork: (input) => inner.claimWork(input),
+    completeWork: (id, owner, now) => inner.completeWork(id, owner, now),
+    retryWork: (id, owner, input) => inner.retryWork(id, owner, input),
+    failWork: (id, owner, input) => inner.failWork(id, owner, input),
+    listWork: (filter) => inner.listWork(filter),
+    listExpiredBindings: (now, limit) => inner.listExpiredBindings(now, limit),
   };
+  for (const method of WORK_QUEUE_METHODS) Reflect.deleteProperty(store, method);
+  return store;
 }
