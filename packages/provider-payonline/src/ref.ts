@@ -1,3 +1,4 @@
+import { CardBindingError, type ProviderRef } from '@cardbind/core';
 import { z } from 'zod';
 import { Digits as TransactionId } from './answer.js';
 
@@ -27,3 +28,14 @@ export const PayOnlineRef = z.object({
   callback: z.object({ transactionId: TransactionId, digest: Digest }).optional(),
 });
 export type PayOnlineRef = z.infer<typeof PayOnlineRef>;
+
+/**
+ * The binding's stored ref, or INVALID_STATE: an unreadable ref is this binding's state gone wrong (a
+ * damaged row, a ref of another provider), not PayOnline failing, and asking again will not mend it.
+ * Every provider reports it so (Payture's ref.ts too).
+ */
+export function parseRef(ref: ProviderRef): PayOnlineRef {
+  const parsed = PayOnlineRef.safeParse(ref);
+  if (parsed.success) return parsed.data;
+  throw new CardBindingError('INVALID_STATE', 'The stored PayOnline order reference is unreadable');
+}
