@@ -4,14 +4,16 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 
 /**
- * Each package README opens with a runnable example; this runs them. The example is written next to
- * this app (which depends on every package) so its imports resolve like a host's would.
+ * Each package README opens with a runnable example, and so does the root README ("A host in 30
+ * lines"); this runs them. The example is written next to this app (which depends on every package) so
+ * its imports resolve like a host's would.
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
 const scratch = join(here, '..', '.readme-examples');
 
 const READMES = [
+  'README.md',
   'packages/core/README.md',
   'packages/provider-payture/README.md',
   'packages/provider-payonline/README.md',
@@ -45,4 +47,9 @@ describe('README examples run', () => {
       expect(printed.join('\n')).toMatch(/succeeded/);
     });
   }
+
+  it('README.md shows exactly what `pnpm quickstart` runs', async () => {
+    const quickstart = await readFile(join(root, 'examples/quickstart/src/quickstart.ts'), 'utf8');
+    expect(await firstTypeScriptBlock('README.md')).toBe(quickstart);
+  });
 });

@@ -29,9 +29,10 @@ const nothingToUndo = (): void => undefined;
 
 /**
  * Limits starting bindings per customer AND per source address. Each start creates a customer record or
- * a session at the provider, so an unthrottled loop would spam the provider and the customer's bank; the
- * seed's backend caps it per customer, and the address limit stops one client from multiplying that by
- * logging in as many customers. A start is let through only when both have room, and counted in both.
+ * a session at the provider, so an unthrottled loop would spam the provider and the customer's bank;
+ * Behind-API's Payture docs ("Security Considerations") rate-limit it per customer (their example: 5
+ * starts), and the address limit stops one client from multiplying that by logging in as many
+ * customers. A start is let through only when both have room, and counted in both.
  *
  * A replay (an idempotency key this customer already started with) is not counted and not refused:
  * the service answers it with the binding it already has and asks the provider nothing, so a double

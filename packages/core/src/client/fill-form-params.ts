@@ -36,11 +36,11 @@ function hasSubstitute(param: FormParam): param is FormParam & { substitute: str
 }
 
 /**
- * The card-form fields to ask the customer for: those the params list names, in order, once each.
- * Optional fields (city, address, zip, state) appear only when the backend listed them, which is the
- * seed's rule for asking. `security_key` is never a form field. `zip` and `state` are accepted only for
- * US payers, so an app may hide them until the country is US. Throws INVALID_CARD_DATA (with the param's
- * name as `field`) for a substitute outside the vocabulary, so a bad request fails before any input.
+ * The card-form fields to ask the customer for: those the params list names, in order, once each. Optional
+ * fields (city, address, zip, state) appear only when the backend listed them, which is LitRes's form-params
+ * spec's rule for asking. `security_key` is never a form field. `zip` and `state` are accepted only for US
+ * payers, so an app may hide them until the country is US. Throws INVALID_CARD_DATA (with the param's name as
+ * `field`) for a substitute outside the vocabulary, so a bad request fails before any input.
  */
 export function requiredCardFields(action: ParamsSource): CardField[] {
   const fields: CardField[] = [];
@@ -53,7 +53,7 @@ export function requiredCardFields(action: ParamsSource): CardField[] {
 }
 
 /**
- * The request to send to the processor, following the seed's rules:
+ * The request to send to the processor, following LitRes's form-params spec (`w_add_new_creditcard`):
  * - a param without `substitute` is sent exactly as given: an empty value stays empty, never dropped;
  * - a param with `substitute` takes the customer's (validated, normalised) value for that key;
  * - order and duplicates are kept, since the backend built the list and may rely on either;
@@ -112,9 +112,9 @@ function fieldsToValidate(asked: readonly CardField[], withCountry: boolean): Ca
 }
 
 /**
- * `security_key` is the backend's integrity key for the request (the seed: used with 3-D Secure). The
- * customer cannot type it and the app cannot compute it (it is made with the merchant's private key),
- * so the only sound source is the value the backend put in the param. An empty one means the backend
+ * `security_key` is the backend's integrity key for the request (LitRes's form-params spec: used with 3-D
+ * Secure). The customer cannot type it and the app cannot compute it (it is made with the merchant's private
+ * key), so the only sound source is the value the backend put in the param. An empty one means the backend
  * failed to supply it; sending the request anyway would only get it rejected by the processor.
  */
 function securityKeyValue(param: FormParam): string {

@@ -23,9 +23,9 @@ function encodeFormComponent(text: string): string {
 }
 
 /**
- * The filled params as an `application/x-www-form-urlencoded` body (UTF-8, the seed's encoding), equal
- * to `toUrlSearchParams(filled).toString()` but built by hand, because some React Native versions ship
- * an incomplete URLSearchParams.
+ * The filled params as an `application/x-www-form-urlencoded` body (UTF-8, as LitRes's form-params spec
+ * requires), equal to `toUrlSearchParams(filled).toString()` but built by hand, because some React Native
+ * versions ship an incomplete URLSearchParams.
  */
 export function encodeFormBody(filled: readonly FilledParam[]): string {
   return filled

@@ -5,7 +5,7 @@ import { PollPolicy, pollDelay, type PollPolicyInput } from './poll-policy.js';
 /** Binding statuses after which nothing changes any more (core's binding state machine). */
 export const TERMINAL_BINDING_STATUSES: ReadonlySet<string> = new Set(['succeeded', 'failed', 'expired']);
 
-/** The seed: an order still pending after 5 minutes is reported to the customer as failed. */
+/** LitRes's form-params spec: an order still pending after 5 minutes is reported as failed. */
 export const DEFAULT_POLL_TIMEOUT_MS = 300_000;
 
 /** Time as the poller sees it; injectable so tests run without waiting. */
@@ -16,7 +16,7 @@ export interface PollClock {
 }
 
 export interface PollBindingOptions<S> {
-  /** Give up after this long and report `timedOut`. Default 5 minutes, the seed's rule. */
+  /** Give up after this long and report `timedOut`. Default 5 minutes, LitRes's form-params spec's rule. */
   timeoutMs?: number;
   /** A fixed delay before every poll, instead of the policy's brisk-then-backing-off schedule. */
   intervalMs?: number;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * How often to ask about an order that is still open. Orders usually close 5-30 s after the customer
- * submits (the seed's figure), so the policy polls briskly for `fastPhaseMs`, then backs off
+ * submits (LitRes's form-params spec's figure), so the policy polls briskly for `fastPhaseMs`, then backs off
  * geometrically up to `maxIntervalMs` until the deadline.
  */
 export const PollPolicy = z.object({

@@ -3,9 +3,9 @@ import { CardBindingError } from '../errors.js';
 import { FormAction, FormParam } from '../next-action.js';
 
 /**
- * The request description in the seed's wire format (a merchant backend's `w_add_new_creditcard`
- * answer): snake_case names, `term_url` — spelled `terms_url` in the seed's own example, so both are
- * read — and `name`/`homepage` of the processor at the top level.
+ * The request description in the wire format of LitRes's form-params spec (a merchant backend's
+ * `w_add_new_creditcard` answer): snake_case names, `term_url` — spelled `terms_url` in the spec's own
+ * example answer, so both are read — and `name`/`homepage` of the processor at the top level.
  */
 const SeedProcessingRequest = z.object({
   url: z.string().url(),
@@ -18,7 +18,7 @@ const SeedProcessingRequest = z.object({
   params: z.array(
     z.object({
       name: z.string().min(1),
-      // The seed's backend sends numbers as strings, but a JSON encoder may not.
+      // LitRes's example answer sends numbers as strings, but a JSON encoder may not.
       value: z.union([z.string(), z.number()]).transform(String),
       substitute: z.string().min(1).optional(),
     }),
@@ -26,8 +26,8 @@ const SeedProcessingRequest = z.object({
 });
 
 /**
- * Reads what a merchant backend handed the app: cardbind's own `form` NextAction, or the seed's
- * format. Anything else is INVALID_STATE (naming the fields, never their values), so an app never
+ * Reads what a merchant backend handed the app: cardbind's own `form` NextAction, or the format of LitRes's
+ * form-params spec. Anything else is INVALID_STATE (naming the fields, never their values), so an app never
  * posts card data to a half-understood request.
  */
 export function readProcessingRequest(input: unknown): FormAction {

@@ -26,10 +26,10 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /**
- * Parse `url` and require HTTPS; the seed makes the app check this before sending card data, because
- * the URL comes from the network and a downgraded one would expose the card in transit. Returns the
- * parsed URL; throws CardBindingError('INSECURE_URL'). Messages never repeat the URL, whose query may
- * carry tokens.
+ * Parse `url` and require HTTPS; LitRes's form-params spec makes the app check this before sending card data,
+ * because the URL comes from the network and a downgraded one would expose the card in transit. Returns the
+ * parsed URL; throws CardBindingError('INSECURE_URL'). Messages never repeat the URL, whose query may carry
+ * tokens.
  */
 export function assertSecureUrl(url: string | URL, options: AssertSecureUrlOptions = {}): URL {
   let parsed: URL;

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { CardField } from './card-input.js';
 
 /**
- * The seed's substitute vocabulary: a form param with `substitute: <key>` is filled by the app from
- * what the customer typed. These keys are the ones every form-params backend may use.
+ * The substitute vocabulary of LitRes's form-params spec (`w_add_new_creditcard`): a form param with
+ * `substitute: <key>` is filled by the app from what the customer typed. These keys are the ones every
+ * form-params backend may use.
  */
 export const REQUIRED_SUBSTITUTES = [
   'name',
@@ -17,9 +18,9 @@ export const REQUIRED_SUBSTITUTES = [
 ] as const;
 
 /**
- * Keys that depend on the backend's security settings. The seed: ask the customer for them and send them
- * ONLY when the backend listed them; never send them otherwise. Since the filled request is built from
- * the backend's params list alone, an unlisted key can never leak into it.
+ * Keys that depend on the backend's security settings. LitRes's form-params spec: ask the customer for them
+ * and send them ONLY when the backend listed them; never send them otherwise. Since the filled request is
+ * built from the backend's params list alone, an unlisted key can never leak into it.
  */
 export const OPTIONAL_SUBSTITUTES = ['city', 'address', 'zip', 'state', 'security_key'] as const;
 
@@ -27,7 +28,7 @@ export const SubstituteKey = z.enum([...REQUIRED_SUBSTITUTES, ...OPTIONAL_SUBSTI
 export type SubstituteKey = z.infer<typeof SubstituteKey>;
 
 /**
- * Spellings the seed's own example uses (`zipcode`, `issuer`) that mean a canonical key. A Map, not an
+ * Spellings the spec's own example answer uses (`zipcode`, `issuer`) that mean a canonical key. A Map, not an
  * object literal, so a key like `__proto__` or `toString` can never resolve through the prototype.
  */
 export const SUBSTITUTE_ALIASES: ReadonlyMap<string, SubstituteKey> = new Map<string, SubstituteKey>([
@@ -37,7 +38,7 @@ export const SUBSTITUTE_ALIASES: ReadonlyMap<string, SubstituteKey> = new Map<st
 
 /**
  * The canonical key for a backend's `substitute` value, or undefined when it is not in the vocabulary.
- * The match is exact (the seed spells every key in lower case): guessing at a near-miss could put a
+ * The match is exact (the spec spells every key in lower case): guessing at a near-miss could put a
  * card value into the wrong processor field, so an unknown key must fail loudly instead.
  */
 export function canonicalSubstitute(key: string): SubstituteKey | undefined {

@@ -22,8 +22,8 @@ export interface ValidateCardInputOptions {
   /** The clock the expiry is judged by; injectable so tests do not depend on today's date. */
   now?: () => Date;
   /**
-   * Fields that must be filled. Others are checked only when filled. `zip` and `state` are required
-   * only when the country is US: the seed allows them for US payers alone, so for anyone else a listed
+   * Fields that must be filled. Others are checked only when filled. `zip` and `state` are required only when
+   * the country is US: LitRes's form-params spec allows them for US payers alone, so for anyone else a listed
    * zip/state stays empty rather than blocking the payment.
    */
   fields?: readonly CardField[];

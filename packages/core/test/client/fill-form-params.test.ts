@@ -11,7 +11,7 @@ import {
 } from '../../src/client/index.js';
 import { CARD_NUMBER, CVV, expectCardError, now, RU_PAYER, SEED_PARAMS, US_PAYER } from './fixtures.js';
 
-/** The seed's example answer as core's FormAction (terms_url mapped to termUrl by the provider). */
+/** LitRes's form-params example answer as core's FormAction (terms_url mapped to termUrl by the provider). */
 const seedAction = FormAction.parse({
   type: 'form',
   url: 'https://secure.payonlinesystem.com/payment/transaction/auth/',
@@ -24,7 +24,7 @@ const seedAction = FormAction.parse({
 
 const fill = (params: FormParam[], input: CardInput) => fillFormParams({ params }, input, { now });
 
-describe('fillFormParams with the seed example', () => {
+describe("fillFormParams with LitRes's form-params spec's example answer", () => {
   it('fills a Russian payer: everything sent in order, zip and state listed but empty', () => {
     expect(fillFormParams(seedAction, RU_PAYER, { now })).toEqual([
       { name: 'merchant_id', value: '666' },

@@ -41,7 +41,7 @@ export const US_PAYER: CardInput = {
   state: 'il',
 };
 
-/** The params list of the seed's example answer (w_add_new_creditcard), verbatim. */
+/** The params list of LitRes's form-params spec's example answer (w_add_new_creditcard), verbatim. */
 export const SEED_PARAMS: FormParam[] = [
   { name: 'merchant_id', value: '666' },
   { name: 'order_id', value: '555' },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CardBindingError, fillFormParams, readProcessingRequest } from '../../src/client/index.js';
 
-// The seed's example answer (payonline-form-params-flow.ru.txt), spelling `terms_url` as it does.
+// The example answer of LitRes's form-params spec (payonline-form-params-flow.ru.txt), `terms_url` and all.
 const SEED_ANSWER = JSON.parse(`{
   "url": "https://secure.payonlinesystem.com/payment/transaction/auth/",
   "method": "POST",
@@ -18,7 +18,7 @@ const SEED_ANSWER = JSON.parse(`{
 }`);
 
 describe('readProcessingRequest', () => {
-  it("reads the seed's format, term_url spelled terms_url, and feeds fillFormParams", () => {
+  it("reads LitRes's form-params format, term_url spelled terms_url, and feeds fillFormParams", () => {
     const action = readProcessingRequest(SEED_ANSWER);
     expect(action).toMatchObject({
       type: 'form',

@@ -13,7 +13,7 @@ describe('substitute vocabulary', () => {
       expect(canonicalSubstitute(key)).toBe(key);
   });
 
-  it('resolves the seed aliases', () => {
+  it("resolves the aliases LitRes's example answer spells (zipcode, issuer)", () => {
     expect(canonicalSubstitute('zipcode')).toBe('zip');
     expect(canonicalSubstitute('issuer')).toBe('bank');
   });
