@@ -73,11 +73,24 @@ function authParams(
     CardCvv: card.cvv,
     Email: 'ivan@example.test',
     Country: 'RU',
+    Ip: '203.0.113.7',
     ...extra,
   };
 }
 
-const fieldsOf = (body: string): Record<string, string> => Object.fromEntries(new URLSearchParams(body));
+/**
+ * A text answer read as PayOnline writes it: values raw, so `+` stays `+` (a form parser would make it
+ * a space); a percent escape is still decoded.
+ */
+function fieldsOf(body: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const pair of body.split('&')) {
+    const at = pair.indexOf('=');
+    if (at <= 0) continue;
+    fields[pair.slice(0, at)] = decodeURIComponent(pair.slice(at + 1));
+  }
+  return fields;
+}
 
 /** A real form POST, as a browser or a merchant server sends it. */
 async function post(url: string, form: Record<string, string>) {
@@ -204,10 +217,10 @@ describe('PayOnline emulator: 3-D Secure', () => {
       Result: 'Error',
       Code: '6001',
       Status: 'Awaiting3DAuthentication',
-      ACSUrl: e.acsUrl,
+      acsurl: e.acsUrl,
     });
-    expect(text['PaReq']).toMatch(/^\+\/\+\//);
-    expect(text['PD']).toMatch(/^\+\/\+\//);
+    expect(text['pareq']).toMatch(/^\+\/\+\//);
+    expect(text['pd']).toMatch(/^\+\/\+\//);
     const xml = await e.submitCard({
       ...authParams(e, TEST_CARDS.threeDSecure, 'order-xml'),
       ContentType: 'xml',
@@ -218,9 +231,9 @@ describe('PayOnline emulator: 3-D Secure', () => {
 
   async function throughAcs(e: PayOnlineEmulator, code: string) {
     const answer = fieldsOf(await challenge(e));
-    const md = `${answer['Id']};${answer['PD']}`;
-    const page = await post(answer['ACSUrl'] ?? '', {
-      PaReq: answer['PaReq'] ?? '',
+    const md = `${answer['Id']};${answer['pd']}`;
+    const page = await post(answer['acsurl'] ?? '', {
+      PaReq: answer['pareq'] ?? '',
       MD: md,
       TermUrl: 'https://shop.example.test/3ds?order=order-1&token=b3JkZXItYm91bmQ',
     });
@@ -231,7 +244,7 @@ describe('PayOnline emulator: 3-D Secure', () => {
     expect(back?.action).toBe('https://shop.example.test/3ds?order=order-1&token=b3JkZXItYm91bmQ');
     expect(back?.fields['MD']).toBe(md);
     const paRes = back?.fields['PaRes'] ?? '';
-    const pd = answer['PD'] ?? '';
+    const pd = answer['pd'] ?? '';
     const transactionId = answer['Id'] ?? '';
     return post(`${e.baseUrl}/payment/transaction/auth/3ds/`, {
       MerchantId: e.merchantId,
@@ -283,7 +296,7 @@ describe('PayOnline emulator: 3-D Secure', () => {
     const e = await start();
     const answer = fieldsOf(await challenge(e));
     const transactionId = answer['Id'] ?? '';
-    const pd = (answer['PD'] ?? '').replace(/\+/g, ' ');
+    const pd = (answer['pd'] ?? '').replace(/\+/g, ' ');
     const response = await post(`${e.baseUrl}/payment/transaction/auth/3ds/`, {
       MerchantId: e.merchantId,
       TransactionId: transactionId,
@@ -459,5 +472,174 @@ describe('PayOnline emulator: faults', () => {
     ]);
     expect(received).toHaveLength(1);
     expect(received[0]?.['SecurityKey']).toBe('0'.repeat(32));
+  });
+});
+
+describe('PayOnline emulator: as real clients meet it (issue 10)', () => {
+  /** A signed request: `signed` in the documented order, then the unsigned extras. */
+  function signedPost(
+    e: PayOnlineEmulator,
+    path: string,
+    signed: [string, string][],
+    extra: Record<string, string> = {},
+  ) {
+    return post(`${e.baseUrl}${path}`, {
+      ...Object.fromEntries(signed),
+      SecurityKey: sign(e, signed),
+      ...extra,
+    });
+  }
+  const voidOf = (e: PayOnlineEmulator, id: string) =>
+    signedPost(e, '/payment/transaction/void/', [
+      ['MerchantId', e.merchantId],
+      ['TransactionId', id],
+    ]);
+
+  it('writes text values raw, as recorded: base64 keeps +, / and = (no percent-encoding)', async () => {
+    const e = await start();
+    const paid = (await e.submitCard(authParams(e, TEST_CARDS.success))).body;
+    expect(paid).toMatch(/&rebillAnchor=[\w-]{16}\.[\w-]{26}=&binCountry=RU$/);
+    const challenge = (await e.submitCard(authParams(e, TEST_CARDS.threeDSecure, 'order-3ds'))).body;
+    expect(challenge).toMatch(/&pareq=\+\/\+\/[A-Za-z0-9+/]+={0,2}&/);
+    expect(challenge).not.toContain('%2B');
+    // A client that reads the answer as a form corrupts it: that is what the raw format is for.
+    const asForm = Object.fromEntries(new URLSearchParams(challenge));
+    expect(asForm['pareq']).not.toBe(fieldsOf(challenge)['pareq']);
+  });
+
+  it('answers 3-D Secure in text with the recorded keys: errorCode, pareq, acsurl, pd', async () => {
+    const e = await start();
+    const body = (await e.submitCard(authParams(e, TEST_CARDS.threeDSecure))).body;
+    expect(Object.keys(fieldsOf(body))).toEqual([
+      'Id',
+      'Operation',
+      'Result',
+      'Code',
+      'Status',
+      'errorCode',
+      'pareq',
+      'acsurl',
+      'pd',
+    ]);
+    expect(fieldsOf(body)).toMatchObject({ Code: '6001', errorCode: '4', acsurl: e.acsUrl });
+  });
+
+  it.each([
+    ['without Ip', { Ip: '' }],
+    ['with an Ip that is no address', { Ip: 'localhost' }],
+  ])('refuses Auth %s with Code 4018 (the doc: Ip is mandatory), text and XML', async (_name, change) => {
+    const e = await start();
+    const text = await e.submitCard({ ...authParams(e, TEST_CARDS.success), ...change });
+    expect(fieldsOf(text.body)).toMatchObject({ Code: '4018', Message: 'Incorrect ipaddress' });
+    const xml = await e.submitCard({ ...authParams(e, TEST_CARDS.success), ...change, ContentType: 'xml' });
+    expect(xml.body).toContain('<code>4018</code>');
+    expect(e.transactions()).toHaveLength(0);
+  });
+
+  it('checks Rebill Amount (4300) and Currency (4026) before charging; a good one charges once', async () => {
+    const e = await start();
+    const anchor =
+      fieldsOf((await e.submitCard(authParams(e, TEST_CARDS.success))).body)['rebillAnchor'] ?? '';
+    const rebill = (amount: string, currency: string) =>
+      signedPost(e, '/payment/transaction/rebill/', [
+        ['MerchantId', e.merchantId],
+        ['RebillAnchor', anchor],
+        ['OrderId', 'charge-1'],
+        ['Amount', amount],
+        ['Currency', currency],
+      ]);
+    expect(fieldsOf((await rebill('abc', '')).body)['Code']).toBe('4300');
+    expect(fieldsOf((await rebill('499', 'RUB')).body)['Code']).toBe('4300');
+    expect(fieldsOf((await rebill('499.00', '')).body)['Code']).toBe('4026');
+    expect(fieldsOf((await rebill('499.00', 'rub')).body)['Code']).toBe('4026');
+    expect(e.order('charge-1')).toHaveLength(0);
+    expect(e.operationCount('rebill')).toBe(0);
+    expect(fieldsOf((await rebill('499.00', 'RUB')).body)).toMatchObject({ Result: 'Ok', Status: 'Pending' });
+    expect(fieldsOf((await rebill('499.00', 'RUB')).body)['Code']).toBe('4016');
+    expect(e.operationCount('rebill')).toBe(1);
+  });
+
+  it('answers a Void of a voided transaction Result=Error with a message and no Code; counts one void', async () => {
+    const e = await start();
+    const id = fieldsOf((await e.submitCard(authParams(e, TEST_CARDS.success))).body)['Id'] ?? '';
+    expect(fieldsOf((await voidOf(e, id)).body)).toEqual({
+      TransactionId: id,
+      Operation: 'Void',
+      Result: 'Ok',
+      Message: 'Voided',
+    });
+    const again = fieldsOf((await voidOf(e, id)).body);
+    expect(Object.keys(again)).toEqual(['TransactionId', 'Operation', 'Result', 'Message']);
+    expect(again).toMatchObject({ TransactionId: id, Operation: 'Void', Result: 'Error' });
+    expect(again['Message']).not.toBe('Voided');
+    expect(e.requestsTo('void')).toHaveLength(2);
+    expect(e.operationCount('void')).toBe(1);
+    expect(e.operations.map((operation) => [operation.kind, operation.transactionId])).toEqual([
+      ['auth', id],
+      ['void', id],
+    ]);
+  });
+
+  it('counts only operations that took effect: a faulted, refused or declined request is none', async () => {
+    const e = await start();
+    e.faults.arm('auth', { kind: 'status', status: 503 }, { times: 1 });
+    await e.submitCard(authParams(e, TEST_CARDS.success));
+    await e.submitCard(authParams(e, TEST_CARDS.decline, 'declined'));
+    await e.submitCard(authParams(e, TEST_CARDS.success));
+    await e.submitCard(authParams(e, TEST_CARDS.success));
+    expect(e.requestsTo('auth')).toHaveLength(4);
+    expect(e.operationCount('auth')).toBe(1);
+  });
+
+  it('serves /payment/transaction/complete/ for PreAuthorized payments, in full or in part, once', async () => {
+    const e = await start({ paymentType: 'preauthorized' });
+    const auth = fieldsOf((await e.submitCard(authParams(e, TEST_CARDS.success))).body);
+    expect(auth).toMatchObject({ Result: 'Ok', Status: 'PreAuthorized' });
+    expect(auth['rebillAnchor']).toBeTruthy();
+    const id = auth['Id'] ?? '';
+    const complete = (amount?: string) =>
+      signedPost(e, '/payment/transaction/complete/', [
+        ['MerchantId', e.merchantId],
+        ['TransactionId', id],
+        ...(amount === undefined ? [] : [['Amount', amount] satisfies [string, string]]),
+      ]);
+    expect(fieldsOf((await complete('2.00')).body)).toMatchObject({ Result: 'Error' });
+    expect(fieldsOf((await complete('0.50')).body)).toEqual({
+      TransactionId: id,
+      Operation: 'Complete',
+      Amount: '0.50',
+      Result: 'Ok',
+      Message: 'Completed',
+    });
+    expect(fieldsOf((await complete()).body)).toMatchObject({ Operation: 'Complete', Result: 'Error' });
+    expect(e.transactions()[0]).toMatchObject({ status: 'Settled', amount: '0.50' });
+    expect(e.operationCount('complete')).toBe(1);
+    expect(fieldsOf((await voidOf(e, id)).body)['Result']).toBe('Error');
+  });
+
+  it('Complete refuses a wrong key (4024) and a direct payment (Pending) is not completed; Void takes PreAuthorized', async () => {
+    const direct = await start();
+    const pending =
+      fieldsOf((await direct.submitCard(authParams(direct, TEST_CARDS.success))).body)['Id'] ?? '';
+    const completeBody = (e: PayOnlineEmulator, id: string, key?: string) =>
+      post(`${e.baseUrl}/payment/transaction/complete/`, {
+        MerchantId: e.merchantId,
+        TransactionId: id,
+        SecurityKey:
+          key ??
+          sign(e, [
+            ['MerchantId', e.merchantId],
+            ['TransactionId', id],
+          ]),
+      });
+    expect(fieldsOf((await completeBody(direct, pending, '0'.repeat(32))).body)['Code']).toBe('4024');
+    expect(fieldsOf((await completeBody(direct, pending)).body)['Result']).toBe('Error');
+    await direct.close();
+    await merchant?.close();
+
+    const held = await start({ paymentType: 'preauthorized' });
+    const id = fieldsOf((await held.submitCard(authParams(held, TEST_CARDS.success))).body)['Id'] ?? '';
+    expect(fieldsOf((await voidOf(held, id)).body)).toMatchObject({ Result: 'Ok', Message: 'Voided' });
+    expect(held.operationCount('void')).toBe(1);
   });
 });

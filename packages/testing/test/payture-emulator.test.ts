@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '@cardbind/core';
 import {
@@ -582,6 +583,122 @@ describe('Payture emulator: form field names', () => {
       expiry: 'Expiry',
       holder: 'CardHolder',
       cvv: 'SecureCode',
+    });
+  });
+});
+
+describe('Payture emulator: as real clients meet it (issue 10)', () => {
+  /** A request with a form body whatever the method (fetch refuses a GET body; node:http does not). */
+  function send(
+    method: 'GET' | 'POST',
+    command: string,
+    { query = {}, body = {} }: { query?: Record<string, string>; body?: Record<string, string> },
+  ): Promise<string> {
+    const url = new URL(`${emulator.baseUrl}/vwapi/${command}`);
+    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+    const form = new URLSearchParams(body).toString();
+    return new Promise((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method,
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'content-length': Buffer.byteLength(form),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        },
+      );
+      req.on('error', reject);
+      req.end(form);
+    });
+  }
+
+  it("reads VWID and Data from a GET form body, as Payture's Node SDK sends GetList and PayStatus", async () => {
+    await start();
+    await registered();
+    await init({ OrderId: 'order-get', Amount: '1000' });
+    const vwid = emulator.addTerminal;
+    const list = await send('GET', 'GetList', {
+      body: { VWID: vwid, Data: data({ VWUserLgn: LOGIN, VWUserPsw: PASSWORD }) },
+    });
+    expect(readXml('GetList', list)).toMatchObject({ Success: 'True', VWUserLgn: LOGIN });
+    const status = await send('GET', 'PayStatus', {
+      body: { VWID: vwid, Data: data({ OrderId: 'order-get' }) },
+    });
+    expect(readXml('PayStatus', status)).toMatchObject({ Success: 'True', OrderId: 'order-get' });
+  });
+
+  it('reads DATA from the query of a POST and VWID from its body (the fields merge, the body wins)', async () => {
+    await start();
+    await registered();
+    const answer = await send('POST', 'Check', {
+      query: { VWID: 'ShopPay', DATA: data({ VWUserLgn: LOGIN, VWUserPsw: PASSWORD }) },
+      body: { VWID: emulator.addTerminal },
+    });
+    expect(readXml('Check', answer)).toMatchObject({ Success: 'True', VWUserLgn: LOGIN });
+  });
+
+  it.each([
+    ['absent', undefined],
+    ['empty', ''],
+    ['0', '0'],
+  ])('opens an Add session whose Amount is %s, with no hold', async (_name, amount) => {
+    await start();
+    await registered();
+    const sessionId = await init(amount === undefined ? {} : { Amount: amount });
+    expect(emulator.sessions.get(sessionId)?.amount).toBeUndefined();
+    const result = await emulator.completeAddSession(sessionId, {
+      number: PAYTURE_MAGIC_CARDS.success.number,
+    });
+    expect(result.status).toBe(302);
+    expect(emulator.operationCount('card-added')).toBe(1);
+    expect(emulator.operationCount('hold')).toBe(0);
+  });
+
+  it('still refuses an Add Amount that is no whole number of kopecks (AMOUNT_ERROR)', async () => {
+    await start();
+    await registered();
+    for (const amount of ['-1', '10.00', 'abc']) {
+      const answer = await call('Init', {
+        SessionType: 'Add',
+        VWUserLgn: LOGIN,
+        VWUserPsw: PASSWORD,
+        IP: '10.0.0.1',
+        Amount: amount,
+      });
+      expect(answer.root['ErrCode']).toBe('AMOUNT_ERROR');
+    }
+    expect(emulator.operationCount('session-opened')).toBe(0);
+  });
+
+  it('counts operations that took effect: one card, one hold and one release, whatever was retried', async () => {
+    await start();
+    await registered();
+    // A second Register is refused (DUPLICATE_CUSTOMER): a request, no operation.
+    await call('Register', { VWUserLgn: LOGIN, VWUserPsw: PASSWORD });
+    emulator.faults.arm('Init', { kind: 'status', status: 500 }, { times: 1 });
+    await call('Init', { SessionType: 'Add', VWUserLgn: LOGIN, VWUserPsw: PASSWORD, IP: '10.0.0.1' });
+    const sessionId = await init({ OrderId: 'order-ops', Amount: '1000' });
+    await emulator.completeAddSession(sessionId, { number: PAYTURE_MAGIC_CARDS.success.number });
+    // The same number again is the same card (Payture keeps one CardId): no second card-added.
+    await emulator.completeAddSession(await init(), { number: PAYTURE_MAGIC_CARDS.success.number });
+    expect([emulator.count('Register'), emulator.count('Init')]).toEqual([2, 3]);
+    expect(emulator.operations.map((operation) => operation.kind)).toEqual([
+      'customer-registered',
+      'session-opened',
+      'hold',
+      'hold-released',
+      'card-added',
+      'session-opened',
+    ]);
+    expect(emulator.operations.find((operation) => operation.kind === 'hold')).toMatchObject({
+      orderId: 'order-ops',
+      amount: 1000,
     });
   });
 });

@@ -1,6 +1,6 @@
 /**
  * PayOnline's two answer formats, written by the emulator: `Name=value&...` (ContentType=text, values
- * percent-encoded) and XML with a `transaction` or `error` root. Key spellings follow the recorded
+ * raw, as recorded) and XML with a `transaction` or `error` root. Key spellings follow the recorded
  * traffic (`rebillAnchor`, `binCountry` in lower camel case) so clients must match without case.
  */
 export type AnswerFormat = 'text' | 'xml';
@@ -27,11 +27,23 @@ function elementOf(entry: AnswerEntry): string {
   return entry.element ?? `${entry.name.charAt(0).toLowerCase()}${entry.name.slice(1)}`;
 }
 
+/**
+ * Text answers carry values raw, not percent-encoded: recorded live answers keep base64's `+`, `/` and
+ * `=` as they are (`rebillAnchor=3Rbx…59BU=`, `pareq=eJx1…+…/…==&acsurl=https://…&pd=…+…=`, in the
+ * comments of a public Python PayOnline client; `rebillAnchor=zayr…PpE=` in PayOnline/node-payonline
+ * `tmp.txt`). A client that reads the body as a form turns each `+` into a space. Only `&`, `%` and line
+ * breaks, which would end or garble a pair, are escaped: no recording shows a value holding one
+ * (*inferred*).
+ */
 export function writeText(entries: readonly AnswerEntry[]): string {
   return entries
     .filter((entry) => entry.value !== undefined)
-    .map((entry) => `${entry.name}=${encodeURIComponent(entry.value ?? '')}`)
+    .map((entry) => `${entry.name}=${rawTextValue(entry.value ?? '')}`)
     .join('&');
+}
+
+function rawTextValue(value: string): string {
+  return value.replace(/[%&\r\n]/g, (character) => encodeURIComponent(character));
 }
 
 export function writeXml(root: string, entries: readonly AnswerEntry[]): string {
@@ -86,6 +98,7 @@ export const FORMAT_ERROR_MESSAGES: Readonly<Record<string, string>> = {
   '4014': 'Card expired',
   '4016': 'Order already paid',
   '4017': 'Incorrect email',
+  '4018': 'Incorrect ipaddress',
   '4021': 'Incorrect RebillAnchor',
   '4024': 'Incorrect security key',
   '4025': 'Incorrect order ID',

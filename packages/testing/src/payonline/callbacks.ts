@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultSwitchboard } from '../faults/fault-switchboard.js';
 import { payOnlineSecurityKey } from './security-key.js';
-import type { EmulatedTransaction } from './state.js';
+import { type EmulatedTransaction, SUCCESSFUL_STATUSES } from './state.js';
 
 /** One server-to-server callback the emulator tried to deliver. */
 export interface CallbackDelivery {
@@ -48,7 +48,7 @@ export class CallbackSender {
       Amount: transaction.amount,
       Currency: transaction.currency,
     };
-    const paid = transaction.status === 'Pending' || transaction.status === 'Voided';
+    const paid = SUCCESSFUL_STATUSES.has(transaction.status) || transaction.status === 'Voided';
     const withAnchor =
       paid &&
       transaction.rebillAnchor !== undefined &&

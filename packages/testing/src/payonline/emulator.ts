@@ -17,9 +17,12 @@ import {
   writeXml,
 } from './answers.js';
 import { CallbackSender, type CallbackDelivery, payOnlineDateTime } from './callbacks.js';
+import { isIP } from 'node:net';
 import { behaviourOf } from './magic-cards.js';
+import { type PayOnlineOperation, type PayOnlineOperationKind, PayOnlineOperationLog } from './operations.js';
 import { SIGNED_FIELDS, signFields } from './security-key.js';
 import {
+  type ApprovedStatus,
   awkwardBase64,
   type EmulatedTransaction,
   EmulatorState,
@@ -28,7 +31,8 @@ import {
 } from './state.js';
 
 /** Routes of the fault switchboard. */
-export type PayOnlineRoute = 'auth' | 'auth3ds' | 'search' | 'void' | 'rebill' | 'acs' | 'callback';
+export type PayOnlineRoute =
+  'auth' | 'auth3ds' | 'search' | 'void' | 'rebill' | 'complete' | 'acs' | 'callback';
 
 export interface PayOnlineEmulatorOptions {
   merchantId?: string;
@@ -37,12 +41,21 @@ export interface PayOnlineEmulatorOptions {
   clock?: Pick<Clock, 'now'>;
   /** Where server-to-server callbacks go (the merchant account's CallbackUrl). */
   callbackUrl?: string;
-  /** When the slow-close card's order closes, after Auth (default 30 s, the seed's upper figure). */
+  /**
+   * When the slow-close card's order closes, after Auth (default 30 s: orders close in 5–30 s, says
+   * LitRes's form-params spec).
+   */
   slowCloseMs?: number;
   /** The one-time code the emulated bank accepts (default `123456`). */
   otp?: string;
   /** RebillAnchor in callbacks: always (default), or like PayOnline, only to an https CallbackUrl. */
   anchorInCallbacks?: 'always' | 'https-only';
+  /**
+   * `direct` (default, PayOnline's default): an approved payment is `Pending`. `preauthorized`: it is
+   * `PreAuthorized` until Complete confirms it (PayOnline's API doc, "Types of payments"; the recorded
+   * Auth answers in node-payonline `tmp.txt` say `Status=PreAuthorized`).
+   */
+  paymentType?: 'direct' | 'preauthorized';
   port?: number;
 }
 
@@ -70,8 +83,12 @@ export interface PayOnlineEmulator {
   setCallbackUrl(url: string | undefined): void;
   transactions(): readonly EmulatedTransaction[];
   order(orderId: string): readonly EmulatedTransaction[];
-  /** Requests seen on one route. */
+  /** Requests seen on one route (refused, faulted and repeated ones included). */
   requestsTo(route: PayOnlineRoute): readonly EmulatorRequest[];
+  /** Every operation that took effect, in order. */
+  readonly operations: readonly PayOnlineOperation[];
+  /** How many operations of one kind took effect: "exactly one void", "exactly one debit". */
+  operationCount(kind: PayOnlineOperationKind): number;
   /** Closes slow orders whose time has come (by the clock) and waits for their callbacks. */
   tick(): Promise<void>;
   /** Resolves when every callback started so far has been answered (or failed). */
@@ -91,6 +108,7 @@ const PATHS: Readonly<Record<string, PayOnlineRoute>> = {
   '/payment/search/': 'search',
   '/payment/transaction/void/': 'void',
   '/payment/transaction/rebill/': 'rebill',
+  '/payment/transaction/complete/': 'complete',
   '/acs/': 'acs',
   '/acs/confirm/': 'acs',
 };
@@ -123,6 +141,16 @@ export async function startPayOnlineEmulator(
   const otp = options.otp ?? '123456';
   const faults = new FaultSwitchboard();
   const state = new EmulatorState();
+  const approved: ApprovedStatus = options.paymentType === 'preauthorized' ? 'PreAuthorized' : 'Pending';
+  const operations = new PayOnlineOperationLog();
+  const recordOperation = (kind: PayOnlineOperationKind, transaction: EmulatedTransaction): void =>
+    operations.record({
+      kind,
+      transactionId: transaction.id,
+      orderId: transaction.orderId,
+      amount: transaction.amount,
+      at: clock.now(),
+    });
   const requests: EmulatorRequest[] = [];
   const callbacks = new CallbackSender({
     privateKey,
@@ -163,8 +191,11 @@ export async function startPayOnlineEmulator(
   };
 
   const closeDueOrders = async (): Promise<void> => {
-    const closed = state.closeDue(clock.now());
-    for (const transaction of closed) callbacks.send(transaction);
+    const closed = state.closeDue(clock.now(), approved);
+    for (const transaction of closed) {
+      recordOperation('auth', transaction);
+      callbacks.send(transaction);
+    }
     if (closed.length > 0) await callbacks.settled();
   };
 
@@ -179,7 +210,7 @@ export async function startPayOnlineEmulator(
       { name: 'ErrorCode', value: transaction.errorCode },
       {
         name: 'rebillAnchor',
-        value: transaction.status === 'Pending' ? transaction.rebillAnchor : undefined,
+        value: transaction.status === approved ? transaction.rebillAnchor : undefined,
       },
       { name: 'binCountry', value: transaction.country },
     ];
@@ -207,17 +238,20 @@ export async function startPayOnlineEmulator(
         { name: 'binCountry', value: transaction.country },
       ]);
     }
+    // As recorded (a public Python PayOnline client's comments hold a live 6001 answer):
+    // `...&Code=6001&Status=Awaiting3DAuthentication&errorCode=4&pareq=...&acsurl=...&pd=...`, the
+    // 3-DS keys in lower case and their base64 raw (writeText). The doc's own spelling (PaReq, ACSUrl,
+    // ASCUrl, PD) differs: a client must match keys without case.
     return writeText([
       { name: 'Id', value: transaction.id },
       { name: 'Operation', value: 'Auth' },
       { name: 'Result', value: 'Error' },
       { name: 'Code', value: '6001' },
       { name: 'Status', value: 'Awaiting3DAuthentication' },
-      { name: 'ErrorCode', value: '6001' },
-      { name: 'PaReq', value: session.paReq },
-      { name: 'ACSUrl', value: `${baseUrl}/acs/` },
-      { name: 'PD', value: session.pd },
-      { name: 'binCountry', value: transaction.country },
+      { name: 'errorCode', value: '4' },
+      { name: 'pareq', value: session.paReq },
+      { name: 'acsurl', value: `${baseUrl}/acs/` },
+      { name: 'pd', value: session.pd },
     ]);
   };
 
@@ -238,6 +272,10 @@ export async function startPayOnlineEmulator(
     if (orderId === '' || orderId.length > 50) return refuse('4025');
     if (!/^\d+\.\d{2}$/.test(amount)) return refuse('4300');
     if (!/^[A-Z]{3}$/.test(currency)) return refuse('4026');
+    // PayOnline's API doc, Auth parameters: "Ip — Customer's IP address. Mandatory", formatted
+    // xxx.xxx.xxx.xxx; 4018 is its "Incorrect ipaddress". Whether PayOnline takes IPv6 is not documented:
+    // the emulator takes any address Node reads as one.
+    if (isIP(fields['Ip'] ?? '') === 0) return refuse('4018');
     if (!/^\d{13,19}$/.test(number) || !passesLuhn(number)) return refuse('4004');
     if (!/^[A-Za-z .'-]{1,100}$/.test(fields['CardHolderName'] ?? '')) return refuse('4005');
     const expiry = /^(0[1-9]|1[0-2])(\d{2})$/.exec(expires);
@@ -266,8 +304,9 @@ export async function startPayOnlineEmulator(
     });
     switch (behaviour.kind) {
       case 'success':
-        transaction.status = 'Pending';
+        transaction.status = approved;
         transaction.rebillAnchor = newRebillAnchor();
+        recordOperation('auth', transaction);
         break;
       case 'decline':
         transaction.status = 'Declined';
@@ -308,9 +347,10 @@ export async function startPayOnlineEmulator(
     const now = clock.now();
     transaction.dateTime = now;
     if (passed === true) {
-      transaction.status = 'Pending';
+      transaction.status = approved;
       transaction.code = '200';
       transaction.rebillAnchor = newRebillAnchor();
+      recordOperation('auth', transaction);
     } else {
       transaction.status = 'Declined';
       // A failed challenge is 6003; PaRes or PD that the bank never issued is 5410.
@@ -355,8 +395,15 @@ export async function startPayOnlineEmulator(
     if (!authorised(res, format, fields, SIGNED_FIELDS.void)) return;
     const transaction = state.get(fields['TransactionId'] ?? '');
     if (!transaction) return formatError(res, format, '4029');
-    const voidable = transaction.status === 'Pending';
-    if (voidable) transaction.status = 'Voided';
+    // PayOnline's API doc, "Void method": it cancels a Pending or PreAuthorized transaction and answers
+    // `TransactionId=..&Operation=Void&Result=Ok|Error&Message=..`, `Message` being `Voided` or "an
+    // error description"; no Code. So a second Void of a voided transaction is `Result=Error` with a
+    // message (the doc gives no wording: the emulator's is its own).
+    const voidable = transaction.status === 'Pending' || transaction.status === 'PreAuthorized';
+    if (voidable) {
+      transaction.status = 'Voided';
+      recordOperation('void', transaction);
+    }
     answer(
       res,
       format,
@@ -364,7 +411,14 @@ export async function startPayOnlineEmulator(
         { name: 'TransactionId', element: 'id', value: transaction.id },
         { name: 'Operation', value: 'Void' },
         { name: 'Result', value: voidable ? 'Ok' : 'Error' },
-        { name: 'Message', value: voidable ? 'Voided' : 'Transaction cannot be voided' },
+        {
+          name: 'Message',
+          value: voidable
+            ? 'Voided'
+            : transaction.status === 'Voided'
+              ? 'Transaction is already voided'
+              : 'Transaction cannot be voided',
+        },
       ]),
     );
   };
@@ -374,15 +428,21 @@ export async function startPayOnlineEmulator(
     const original = state.byAnchor(fields['RebillAnchor'] ?? '');
     if (!original) return formatError(res, format, '4021');
     const orderId = fields['OrderId'] ?? '';
+    const amount = fields['Amount'] ?? '';
+    const currency = fields['Currency'] ?? '';
     if (orderId === '' || orderId.length > 50) return formatError(res, format, '4025');
+    // PayOnline's API doc, "Rebill method": Amount and Currency are mandatory, Amount "two digits after
+    // the point, i.e.: 1500.99", Currency ISO 4217 (3 chars); the same checks and codes as Auth's.
+    if (!/^\d+\.\d{2}$/.test(amount)) return formatError(res, format, '4300');
+    if (!/^[A-Z]{3}$/.test(currency)) return formatError(res, format, '4026');
     if (state.paidFor(orderId)) return formatError(res, format, '4016');
     const now = clock.now();
     const transaction = state.add({
       orderId,
       operation: 'Rebill',
-      amount: fields['Amount'] ?? '',
-      currency: fields['Currency'] ?? '',
-      status: 'Pending',
+      amount,
+      currency,
+      status: approved,
       code: '200',
       dateTime: now,
       maskedNumber: original.maskedNumber,
@@ -398,11 +458,50 @@ export async function startPayOnlineEmulator(
         { name: 'Id', value: transaction.id },
         { name: 'Operation', value: 'Rebill' },
         { name: 'Result', value: 'Ok' },
-        { name: 'Status', value: 'Pending' },
+        { name: 'Status', value: approved },
         { name: 'Code', value: '200' },
       ]),
     );
+    recordOperation('rebill', transaction);
     callbacks.send(transaction);
+  };
+
+  /**
+   * PayOnline's API doc, "Complete method": confirms a PreAuthorized transaction, in full or for a
+   * smaller `Amount` (then signed after TransactionId, and echoed); answers
+   * `TransactionId=..&Operation=Complete&Amount=..&Result=Ok|Error&Message=Completed|<description>`.
+   * A completed payment is debited: `Settled` (the doc's "Statuses of transactions", *inferred* here).
+   */
+  const handleComplete = (
+    res: ServerResponse,
+    fields: Record<string, string>,
+    format: AnswerFormat,
+  ): void => {
+    const partial = fields['Amount'];
+    const signed = partial === undefined ? SIGNED_FIELDS.complete : [...SIGNED_FIELDS.complete, 'Amount'];
+    if (!authorised(res, format, fields, signed)) return;
+    const transaction = state.get(fields['TransactionId'] ?? '');
+    if (!transaction) return formatError(res, format, '4029');
+    if (partial !== undefined && !/^\d+\.\d{2}$/.test(partial)) return formatError(res, format, '4300');
+    const completable =
+      transaction.status === 'PreAuthorized' &&
+      (partial === undefined || toCents(partial) <= toCents(transaction.amount));
+    if (completable) {
+      transaction.status = 'Settled';
+      if (partial !== undefined) transaction.amount = partial;
+      recordOperation('complete', transaction);
+    }
+    answer(
+      res,
+      format,
+      writeAnswer(format, [
+        { name: 'TransactionId', element: 'id', value: transaction.id },
+        { name: 'Operation', value: 'Complete' },
+        { name: 'Amount', value: partial },
+        { name: 'Result', value: completable ? 'Ok' : 'Error' },
+        { name: 'Message', value: completable ? 'Completed' : 'Transaction cannot be completed' },
+      ]),
+    );
   };
 
   const handleAcs = (res: ServerResponse, path: string, fields: Record<string, string>): void => {
@@ -466,6 +565,8 @@ export async function startPayOnlineEmulator(
         return handleVoid(res, fields, format);
       case 'rebill':
         return handleRebill(res, fields, format);
+      case 'complete':
+        return handleComplete(res, fields, format);
       case 'acs':
         return handleAcs(res, path, fields);
       case 'callback':
@@ -491,6 +592,8 @@ export async function startPayOnlineEmulator(
     transactions: () => state.all(),
     order: (orderId) => state.byOrder(orderId),
     requestsTo: (route) => requests.filter((request) => request.route === route),
+    operations: operations.records,
+    operationCount: (kind) => operations.count(kind),
     tick: closeDueOrders,
     callbacksSettled: () => callbacks.settled(),
     resendCallback: async (transactionId) => {
@@ -544,6 +647,12 @@ const AUTH_FIELDS = new Set([
   'ContentType',
   'OrderDescription',
 ]);
+
+/** `1500.99` in cents, exactly (no floating point). */
+function toCents(amount: string): number {
+  const [whole = '0', fraction = '00'] = amount.split('.');
+  return Number(whole) * 100 + Number(fraction);
+}
 
 function customFieldsOf(fields: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(fields).filter(([name]) => !AUTH_FIELDS.has(name)));

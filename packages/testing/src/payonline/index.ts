@@ -17,6 +17,7 @@ export {
 } from './security-key.js';
 export { payOnlineDateTime, type CallbackDelivery as PayOnlineCallbackDelivery } from './callbacks.js';
 export { readHtmlForm, type ParsedHtmlForm } from './html.js';
+export type { PayOnlineOperation, PayOnlineOperationKind } from './operations.js';
 export type {
   EmulatedTransaction as PayOnlineTransaction,
   EmulatedStatus as PayOnlineTransactionStatus,

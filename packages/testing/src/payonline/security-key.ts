@@ -22,6 +22,8 @@ export const SIGNED_FIELDS = {
   searchByTransaction: ['MerchantId', 'TransactionId'],
   void: ['MerchantId', 'TransactionId'],
   rebill: ['MerchantId', 'RebillAnchor', 'OrderId', 'Amount', 'Currency'],
+  /** Complete without an Amount; with one, `Amount` follows TransactionId (PayOnline's API doc). */
+  complete: ['MerchantId', 'TransactionId'],
   callback: ['DateTime', 'TransactionID', 'OrderId', 'Amount', 'Currency'],
 } as const;
 

@@ -4,7 +4,15 @@ import { randomBytes } from 'node:crypto';
  * The emulator's books: transactions by id, each tied to the merchant's OrderId. `Processing` is the
  * emulator's own state for an accepted order that has not closed yet (PayOnline shows nothing for it).
  */
-export type EmulatedStatus = 'Processing' | 'Awaiting3DAuthentication' | 'Pending' | 'Declined' | 'Voided';
+export type EmulatedStatus =
+  'Processing' | 'Awaiting3DAuthentication' | 'Pending' | 'PreAuthorized' | 'Settled' | 'Declined' | 'Voided';
+
+/**
+ * The status of an approved payment: `Pending` for PayOnline's default "direct" payments, `PreAuthorized`
+ * for merchants set up for payments with preliminary authorization, which Complete then confirms
+ * (PayOnline's API doc, "Types of payments" and "Complete method").
+ */
+export type ApprovedStatus = 'Pending' | 'PreAuthorized';
 
 export interface ThreeDsSession {
   readonly paReq: string;
@@ -17,7 +25,7 @@ export interface EmulatedTransaction {
   readonly id: string;
   readonly orderId: string;
   readonly operation: 'Auth' | 'Rebill';
-  readonly amount: string;
+  amount: string;
   readonly currency: string;
   status: EmulatedStatus;
   /** 200 when paid, else the refusal's Code. */
@@ -38,8 +46,12 @@ export interface EmulatedTransaction {
   finalAnswer?: string;
 }
 
-/** PayOnline shows these to Search: successful payments only. */
-export const SUCCESSFUL_STATUSES: ReadonlySet<EmulatedStatus> = new Set(['Pending']);
+/** PayOnline shows these to Search: successful payments only (design/payonline.md, "Search"). */
+export const SUCCESSFUL_STATUSES: ReadonlySet<EmulatedStatus> = new Set([
+  'Pending',
+  'PreAuthorized',
+  'Settled',
+]);
 
 /**
  * Base64 that starts with `+/+/`, so every PaReq, PD and PaRes exercises form encoding: a client that
@@ -93,12 +105,12 @@ export class EmulatorState {
   }
 
   /** Processing orders whose close time has passed, closed now as paid. */
-  closeDue(now: Date): EmulatedTransaction[] {
+  closeDue(now: Date, approved: ApprovedStatus): EmulatedTransaction[] {
     const closed: EmulatedTransaction[] = [];
     for (const transaction of this.#transactions.values()) {
       if (transaction.status !== 'Processing' || !transaction.closeAt) continue;
       if (transaction.closeAt.getTime() > now.getTime()) continue;
-      transaction.status = 'Pending';
+      transaction.status = approved;
       transaction.code = '200';
       transaction.rebillAnchor = newRebillAnchor();
       transaction.dateTime = now;

@@ -8,6 +8,7 @@ import {
   storedCardFlags,
 } from './magic-cards.js';
 import { type NotificationSender, transactionDate } from './notifications.js';
+import type { PaytureOperationLog } from './operations.js';
 import { type AddSession, addCardTo, type EmulatedCard, type NewCard, type PaytureState } from './state.js';
 
 export interface AddFlowContext {
@@ -15,6 +16,7 @@ export interface AddFlowContext {
   addTerminal: string;
   notifications: NotificationSender;
   slowCards: SlowCards;
+  operations: PaytureOperationLog;
   now(): Date;
 }
 
@@ -149,16 +151,43 @@ export function submitAddPage(
   if (behaviour.kind === 'decline') return failSession(res, session, behaviour.errCode, ctx);
 
   const store = (): EmulatedCard => {
+    const known = new Set(customer.cards.map((item) => item.cardId));
     const stored = addCardTo(customer, toNewCard(card, behaviour, ctx.now()), () => ctx.state.newCardId());
+    // The same number again keeps its card (addCardTo): nothing new was added then.
+    if (!known.has(stored.cardId)) {
+      ctx.operations.record({
+        kind: 'card-added',
+        at: ctx.now(),
+        login: session.login,
+        sessionId: session.sessionId,
+        cardId: stored.cardId,
+      });
+    }
     session.cardId = stored.cardId;
     notifySuccess(session, stored, customer.phone, ctx);
     return stored;
   };
   session.state = 'completed';
+  holdAndRelease(session, ctx);
   settleOrder(session, 'Voided', ctx);
   if (behaviour.kind === 'slow-close') ctx.slowCards.schedule(session.sessionId, store);
   else store();
   sendBack(res, session, true);
+}
+
+/** An accepted card with a verification amount: the amount is held, then given back at once. */
+function holdAndRelease(session: AddSession, ctx: AddFlowContext): void {
+  if (session.amount === undefined) return;
+  const at = ctx.now();
+  const details = {
+    at,
+    login: session.login,
+    sessionId: session.sessionId,
+    amount: session.amount,
+    ...(session.orderId === undefined ? {} : { orderId: session.orderId }),
+  };
+  ctx.operations.record({ kind: 'hold', ...details });
+  ctx.operations.record({ kind: 'hold-released', ...details });
 }
 
 /** A hold made and released is `Voided` at the end; a declined one `Rejected`. */

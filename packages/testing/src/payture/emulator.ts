@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyTransportFault } from '../faults/apply-transport-fault.js';
 import { FaultSwitchboard } from '../faults/fault-switchboard.js';
-import { readFields } from '../http/read-request.js';
 import { startHttpServer } from '../http/start-http-server.js';
 import { failSession, showAddPage, SlowCards, submitAddPage, type AddFlowContext } from './add-flow.js';
 import { ADD_FORM_FIELDS, ADD_PAGE_HEADERS } from './add-page.js';
@@ -9,8 +8,10 @@ import { completeAddSession, type AddPageResult, type CardEntry } from './comple
 import { customerControls, type PaytureCustomerControls } from './customer-controls.js';
 import { decodeData } from './data-field.js';
 import { NotificationSender, type NotificationRecord } from './notifications.js';
+import { type PaytureOperation, type PaytureOperationKind, PaytureOperationLog } from './operations.js';
 import { type AddSession, PaytureState } from './state.js';
 import { type CommandSettings, isVwapiCommand, runCommand, type VwapiCommand } from './vwapi-commands.js';
+import { readVwapiFields } from './vwapi-request.js';
 import { failureXml, malformedXml, writeXml } from './xml.js';
 
 /** The fault-switchboard route of the hosted Add page (GET and POST). */
@@ -69,8 +70,12 @@ export interface PaytureEmulator {
   readonly faults: FaultSwitchboard;
   /** Every request, in order. */
   readonly requests: readonly PaytureRequestRecord[];
-  /** How many requests a route has had. */
+  /** How many requests a route has had (refused and faulted ones included). */
   count(route: PaytureRoute): number;
+  /** Every operation that took effect, in order (a refused or faulted request is none). */
+  readonly operations: readonly PaytureOperation[];
+  /** How many operations of one kind took effect: "exactly one card added, one hold released". */
+  operationCount(kind: PaytureOperationKind): number;
   readonly customers: PaytureCustomerControls;
   readonly sessions: {
     get(sessionId: string): AddSessionView | undefined;
@@ -115,10 +120,18 @@ export async function startPaytureEmulator(options: PaytureEmulatorOptions = {})
     ...(options.notificationAttempts === undefined ? {} : { attempts: options.notificationAttempts }),
   });
   const slowCards = new SlowCards(options.slowCloseMs ?? 1_000);
-  const flow: AddFlowContext = { state, addTerminal: settings.addTerminal, notifications, slowCards, now };
+  const operations = new PaytureOperationLog();
+  const flow: AddFlowContext = {
+    state,
+    addTerminal: settings.addTerminal,
+    notifications,
+    slowCards,
+    operations,
+    now,
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const { path, fields } = await readFields(req);
+    const { path, fields } = await readVwapiFields(req);
     const name = /^\/vwapi\/([A-Za-z0-9]+)$/.exec(path)?.[1];
     if (name === 'Add') return handleAddPage(req, res, fields);
     if (name === undefined || !isVwapiCommand(name)) {
@@ -141,7 +154,7 @@ export async function startPaytureEmulator(options: PaytureEmulatorOptions = {})
       if (fault.kind === 'malformed') return writeXml(res, malformedXml(name));
       if (fault.kind === 'reject') return writeXml(res, failureXml(name, fault.code));
     }
-    writeXml(res, runCommand(name, fields['VWID'], data, { state, settings, now }));
+    writeXml(res, runCommand(name, fields['VWID'], data, { state, settings, operations, now }));
   };
 
   const handleAddPage = async (
@@ -194,6 +207,8 @@ export async function startPaytureEmulator(options: PaytureEmulatorOptions = {})
     faults,
     requests,
     count: (route) => requests.filter((request) => request.command === route).length,
+    operations: operations.records,
+    operationCount: (kind) => operations.count(kind),
     customers: customerControls(state, now),
     sessions: {
       get(sessionId) {

@@ -24,3 +24,4 @@ export type { NotificationRecord, NotificationDelivery } from './notifications.j
 export { VWAPI_COMMANDS, type VwapiCommand } from './vwapi-commands.js';
 export { ADD_FORM_FIELDS } from './add-page.js';
 export { decodeData } from './data-field.js';
+export type { PaytureOperation, PaytureOperationKind } from './operations.js';

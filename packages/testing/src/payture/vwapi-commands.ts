@@ -1,3 +1,4 @@
+import type { PaytureOperationLog } from './operations.js';
 import { type EmulatedCustomer, MAX_LISTED_CARDS, type PaytureState } from './state.js';
 import { failureXml, successXml, xmlElement } from './xml.js';
 
@@ -31,6 +32,7 @@ export interface CommandSettings {
 export interface CommandContext {
   state: PaytureState;
   settings: CommandSettings;
+  operations: PaytureOperationLog;
   now(): Date;
 }
 
@@ -98,6 +100,18 @@ function lastSuccess(date: Date): string {
   );
 }
 
+/**
+ * An Add session's verification amount in kopecks; undefined (no hold) when Amount is absent, empty or
+ * `0`. Necronru/payture's `InitResponse` (from Payture's docs) gives Amount as "0 if SessionType=Add",
+ * and Payture's own Node SDK (`apiLib/Ewallet.js`, init) always sends the key, empty when unset: all
+ * three mean "no hold", none is an AMOUNT_ERROR. Anything else must be a positive whole number.
+ */
+function addSessionAmount(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '' || /^0+$/.test(raw)) return undefined;
+  if (!/^[1-9]\d{0,11}$/.test(raw)) throw new Refusal('AMOUNT_ERROR');
+  return Number(raw);
+}
+
 type Handler = (data: Readonly<Record<string, string>>, ctx: CommandContext) => string;
 
 const HANDLERS: Readonly<Record<VwapiCommand, Handler>> = {
@@ -106,6 +120,7 @@ const HANDLERS: Readonly<Record<VwapiCommand, Handler>> = {
     const details = contact(data);
     if (ctx.state.customers.has(login)) throw new Refusal('DUPLICATE_CUSTOMER');
     ctx.state.customers.set(login, { login, password, ...details, cards: [] });
+    ctx.operations.record({ kind: 'customer-registered', at: ctx.now(), login });
     return successXml('Register', { VWUserLgn: login });
   },
 
@@ -125,6 +140,7 @@ const HANDLERS: Readonly<Record<VwapiCommand, Handler>> = {
     if (!CREDENTIAL.test(login)) throw new Refusal('WRONG_PARAMS');
     if (data['Password'] !== ctx.settings.terminalPassword) throw new Refusal('ACCESS_DENIED');
     if (!ctx.state.customers.delete(login)) throw new Refusal('CUSTOMER_NOT_FOUND');
+    ctx.operations.record({ kind: 'customer-deleted', at: ctx.now(), login });
     return successXml('Delete', { VWUserLgn: login });
   },
 
@@ -132,9 +148,7 @@ const HANDLERS: Readonly<Record<VwapiCommand, Handler>> = {
     if ((data['SessionType'] ?? '').toLowerCase() !== 'add') throw new Refusal('WRONG_PARAMS');
     const customer = authenticate(data, ctx);
     if (!data['IP']) throw new Refusal('WRONG_PARAMS');
-    const rawAmount = data['Amount'];
-    if (rawAmount !== undefined && !/^[1-9]\d{0,11}$/.test(rawAmount)) throw new Refusal('AMOUNT_ERROR');
-    const amount = rawAmount === undefined ? undefined : Number(rawAmount);
+    const amount = addSessionAmount(data['Amount']);
     const orderId = data['OrderId'] || undefined;
     if (orderId !== undefined && ctx.state.orders.has(orderId)) throw new Refusal('DUPLICATE_ORDER_ID');
 
@@ -155,6 +169,13 @@ const HANDLERS: Readonly<Record<VwapiCommand, Handler>> = {
     if (orderId !== undefined) {
       ctx.state.orders.set(orderId, { orderId, amount: amount ?? 0, state: 'New' });
     }
+    ctx.operations.record({
+      kind: 'session-opened',
+      at: now,
+      login: customer.login,
+      sessionId,
+      ...(orderId === undefined ? {} : { orderId }),
+    });
     return successXml('Init', {
       OrderId: orderId,
       Amount: amount,
@@ -193,6 +214,7 @@ const HANDLERS: Readonly<Record<VwapiCommand, Handler>> = {
     const index = customer.cards.findIndex((card) => card.cardId === cardId);
     if (!cardId || index < 0) throw new Refusal('CARD_NOT_FOUND');
     customer.cards.splice(index, 1);
+    ctx.operations.record({ kind: 'card-removed', at: ctx.now(), login: customer.login, cardId });
     return successXml('Remove', { VWUserLgn: customer.login, CardId: cardId });
   },
 
@@ -203,6 +225,12 @@ const HANDLERS: Readonly<Record<VwapiCommand, Handler>> = {
     if (!/^[1-9]\d*$/.test(data['Amount'] ?? '')) throw new Refusal('AMOUNT_ERROR');
     if (card.status !== 'NotActive') throw new Refusal('ILLEGAL_ORDER_STATE');
     card.status = 'IsActive';
+    ctx.operations.record({
+      kind: 'card-activated',
+      at: ctx.now(),
+      login: customer.login,
+      cardId: card.cardId,
+    });
     return successXml('Activate', {
       VWUserLgn: customer.login,
       CardId: card.cardId,
