@@ -15,8 +15,10 @@ describeProviderConformance({
     decline: 'shown above',
     abandon: 'shown above',
     idempotency: 'shown above',
+    forgedCallback: 'shown above',
     faults: 'shown above',
     secrets: 'shown above',
+    transcript: 'shown above',
   },
 });
 const skipLines = printed.mock.calls.map((call) => String(call[0]));
@@ -29,8 +31,10 @@ describe('skipping a case', () => {
       '[conformance] MiniPay, init only: "decline" skipped: shown above',
       '[conformance] MiniPay, init only: "abandon" skipped: shown above',
       '[conformance] MiniPay, init only: "idempotency" skipped: shown above',
+      '[conformance] MiniPay, init only: "forgedCallback" skipped: shown above',
       '[conformance] MiniPay, init only: "faults" skipped: shown above',
       '[conformance] MiniPay, init only: "secrets" skipped: shown above',
+      '[conformance] MiniPay, init only: "transcript" skipped: shown above',
     ]);
   });
 
@@ -91,6 +95,33 @@ describe('the conformance suite bites', () => {
     expect(await violation(conformanceCases.idempotency(options))).toMatch(
       /^ConformanceViolation: \[idempotency\] \d+ concurrent finalise calls for one binding returned \d+ different card tokens/,
     );
+  });
+
+  it('catches a provider that accepts any webhook signature: the forged-callback case', async () => {
+    const options = miniPayConformance('acceptsAnySignature');
+    await expect(conformanceCases.success(options)).resolves.toBeUndefined();
+    await expect(conformanceCases.idempotency(options)).resolves.toBeUndefined();
+    expect(await violation(conformanceCases.forgedCallback(options))).toMatch(
+      /^ConformanceViolation: \[forgedCallback\] a copy of callback #1 \(POST \/minipay\/webhook\) with body field "event_id" changed was not rejected: answered 200 with no error, and the binding went from requires_action, version 0, 1 audit rows, 0 card\(s\) to succeeded, version 1, 2 audit rows, 1 card\(s\)\. Verify every callback/,
+    );
+  });
+
+  it('catches a provider that makes a request outside its transcripted HTTP client: the transcript case', async () => {
+    const options = miniPayConformance('untranscriptedRequest');
+    await expect(conformanceCases.success(options)).resolves.toBeUndefined();
+    await expect(conformanceCases.secrets(options)).resolves.toBeUndefined();
+    expect(await violation(conformanceCases.transcript(options))).toMatch(
+      /^ConformanceViolation: \[transcript\] the callbacks \(succeed\): the provider sent 3 HTTP request\(s\) to its backend but its transcript has 2 entries; not in the transcript: GET \/api\/sessions\/ses_\d+\. Send every request through the HttpClient/,
+    );
+  });
+
+  it('copies a provider declares unsigned are delivered after the genuine callback, where they change nothing', async () => {
+    // The path PayOnline and ToyPay take: declared copies would be accepted before the genuine one.
+    const options = {
+      ...miniPayConformance(),
+      forgedCallback: { unsignedHeaders: ['x-minipay-signature'], unsignedAddedFields: true },
+    };
+    await expect(conformanceCases.forgedCallback(options)).resolves.toBeUndefined();
   });
 
   it('catches a provider that never gives up on a hung backend: the faults case, within its guard', async () => {

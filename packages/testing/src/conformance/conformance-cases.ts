@@ -1,10 +1,12 @@
 import { abandonCase } from './cases/abandon-case.js';
 import { declineCase } from './cases/decline-case.js';
+import { forgedCallbackCase } from './cases/forged-callback-case.js';
 import { faultsCase } from './cases/faults-case.js';
 import { idempotencyCase } from './cases/idempotency-case.js';
 import { initCase } from './cases/init-case.js';
 import { secretsCase } from './cases/secrets-case.js';
 import { successCase } from './cases/success-case.js';
+import { transcriptCase } from './cases/transcript-case.js';
 import type { ConformanceBackend, ConformanceCase, ConformanceOptions } from './options.js';
 
 export type ConformanceCaseRunner = <B extends ConformanceBackend>(
@@ -22,8 +24,10 @@ export const conformanceCases: Readonly<Record<ConformanceCase, ConformanceCaseR
   decline: declineCase,
   abandon: abandonCase,
   idempotency: idempotencyCase,
+  forgedCallback: forgedCallbackCase,
   faults: faultsCase,
   secrets: secretsCase,
+  transcript: transcriptCase,
 };
 
 export const CONFORMANCE_CASE_TITLES: Readonly<Record<ConformanceCase, string>> = {
@@ -32,6 +36,8 @@ export const CONFORMANCE_CASE_TITLES: Readonly<Record<ConformanceCase, string>> 
   decline: 'a decline fails with a typed code',
   abandon: 'an abandoned binding expires at the deadline',
   idempotency: 'finalise/checkOrder are idempotent and safe under concurrency',
+  forgedCallback: 'a tampered or unsigned callback is rejected and changes nothing; the genuine one works',
   faults: 'every transport fault is a retryable error and the binding stays readable',
   secrets: 'no secret appears in logs, errors, bindings or the HTTP transcript',
+  transcript: 'every HTTP request the provider makes appears in its transcript',
 };

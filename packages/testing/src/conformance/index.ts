@@ -12,6 +12,7 @@ export {
   type ConformanceEnv,
   type ConformanceOptions,
   type ConformanceStore,
+  type ForgedCallbackOptions,
   type ConformanceScenarios,
   type ScenarioContext,
   type ScenarioResult,
@@ -21,3 +22,4 @@ export { startCallbackReceiver, type CallbackReceiver, type ReceivedCallback } f
 export { DEFAULT_CONFORMANCE_TIMEOUTS, DEFAULT_CUSTOMER } from './harness.js';
 export { CONFORMANCE_FAULTS, DEFAULT_GUARD_MS } from './cases/faults-case.js';
 export { DEFAULT_DECLINE_CODES } from './cases/decline-case.js';
+export { FORGED_FIELD } from './cases/forged-callback-case.js';

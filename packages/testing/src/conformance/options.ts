@@ -18,8 +18,10 @@ export const CONFORMANCE_CASES = [
   'decline',
   'abandon',
   'idempotency',
+  'forgedCallback',
   'faults',
   'secrets',
+  'transcript',
 ] as const;
 export type ConformanceCase = (typeof CONFORMANCE_CASES)[number];
 
@@ -128,6 +130,8 @@ export interface ConformanceOptions<B extends ConformanceBackend> {
   readonly allowLoopbackHttp: boolean;
   /** Cases this provider cannot support, each with the reason (printed with the skip). */
   readonly skip?: Partial<Record<ConformanceCase, string>>;
+  /** What the forged-callback case may expect of the provider's callback signature. */
+  readonly forgedCallback?: ForgedCallbackOptions;
   /** Path prefixes the fault case injects faults into, all at once. Default `['/']`: everything. */
   readonly faultRoutes?: readonly string[];
   /** Error codes a decline may end with. Default: CARD_DECLINED, PROVIDER_REJECTED, INVALID_CARD_DATA, NO_ELIGIBLE_CARD. */
@@ -145,6 +149,24 @@ export interface ConformanceOptions<B extends ConformanceBackend> {
    * Run the suite on a database store to prove the provider's flows through it too.
    */
   createStore?(): Promise<ConformanceStore>;
+}
+
+/**
+ * Where a provider's callback signature stops. By default the forged-callback case expects every
+ * change to a callback (any body or query field changed or removed, a field added, any non-standard
+ * header changed or removed) to be rejected, as an HMAC over the raw body would. A gateway that signs
+ * only some fields (PayOnline's MD5 over DateTime, TransactionID, OrderId, Amount and Currency) cannot
+ * tell a change elsewhere; the provider's rule must then be that the first verified callback decides.
+ * The case tampers the fields named here only after the genuine callback was accepted, and expects
+ * those copies to change nothing. Names are matched case-insensitively.
+ */
+export interface ForgedCallbackOptions {
+  /** Body or query fields the signature does not cover. */
+  readonly unsignedFields?: readonly string[];
+  /** Headers the signature does not cover (standard ones such as user-agent are never tampered). */
+  readonly unsignedHeaders?: readonly string[];
+  /** True when a field added to the body goes unnoticed (the signature covers named fields only). */
+  readonly unsignedAddedFields?: boolean;
 }
 
 /** A store the suite opened for one case and closes after it. */

@@ -4,6 +4,7 @@ import { type MiniPayGateway, startMiniPayGateway } from './mini-pay-gateway.js'
 import { type MiniPayDefect, miniPayModule } from './mini-pay-provider.js';
 
 export const MINIPAY_API_KEY = 'mp_live_0123456789abcdef';
+export const MINIPAY_WEBHOOK_SECRET = 'mp_whsec_fedcba9876543210';
 
 /** The customer submits a card on the hosted page, over real HTTP, as a browser would. */
 async function payOnHostedPage(ctx: ScenarioContext<MiniPayGateway>, card: TestCard): Promise<void> {
@@ -36,11 +37,17 @@ export function miniPayConformance(defect?: MiniPayDefect): ConformanceOptions<M
   return {
     name: defect ? `MiniPay with ${defect}` : 'MiniPay',
     providerId: 'minipay',
-    startBackend: () => startMiniPayGateway(MINIPAY_API_KEY),
+    startBackend: ({ callbackUrl }) =>
+      startMiniPayGateway({
+        apiKey: MINIPAY_API_KEY,
+        webhookSecret: MINIPAY_WEBHOOK_SECRET,
+        webhookUrl: callbackUrl,
+      }),
     createModules: (env) => [
       miniPayModule({
         baseUrl: env.baseUrl,
         apiKey: MINIPAY_API_KEY,
+        webhookSecret: MINIPAY_WEBHOOK_SECRET,
         timeouts: env.httpTimeouts,
         ...(defect ? { defect } : {}),
       }),
@@ -51,7 +58,10 @@ export function miniPayConformance(defect?: MiniPayDefect): ConformanceOptions<M
       cardsAtProvider: async ({ backend, customer }) => backend.cardsFor(customer.id),
     },
     complete: 'finalise',
-    secrets: [{ name: 'MiniPay API key', value: MINIPAY_API_KEY }],
+    secrets: [
+      { name: 'MiniPay API key', value: MINIPAY_API_KEY },
+      { name: 'MiniPay webhook secret', value: MINIPAY_WEBHOOK_SECRET },
+    ],
     allowLoopbackHttp: true,
   };
 }

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFields, startHttpServer, TEST_CARDS } from '../../src/index.js';
 
@@ -17,6 +18,14 @@ export interface MiniPayGateway {
   close(): Promise<void>;
 }
 
+export interface MiniPayGatewayOptions {
+  readonly apiKey: string;
+  /** Signs webhooks: `x-minipay-signature: sha256=<hex HMAC-SHA-256 of the raw body>`. */
+  readonly webhookSecret: string;
+  /** Where a webhook goes when the customer has paid or was declined. */
+  readonly webhookUrl: string;
+}
+
 const json = (res: ServerResponse, status: number, body: unknown): void => {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 };
@@ -25,13 +34,35 @@ const json = (res: ServerResponse, status: number, body: unknown): void => {
  * A deliberately small JSON gateway for the suite's own tests: sessions, a hosted page, a status API,
  * and a "keep the card" call that mints a token per call unless an Idempotency-Key repeats. Its status
  * answer carries the full card number (as gateways do for PCI-scoped merchants), so a provider that
- * logs the answer leaks it.
+ * logs the answer leaks it. When the customer has paid (or was declined) it sends a signed JSON webhook
+ * and answers the page only once the host has answered it.
  */
-export async function startMiniPayGateway(apiKey: string): Promise<MiniPayGateway> {
+export async function startMiniPayGateway({
+  apiKey,
+  webhookSecret,
+  webhookUrl,
+}: MiniPayGatewayOptions): Promise<MiniPayGateway> {
   const sessions = new Map<string, Session>();
   const tokensByKey = new Map<string, string>();
   const cards = new Map<string, number>();
   let counter = 0;
+
+  const sendWebhook = async (session: Session): Promise<void> => {
+    const body = JSON.stringify({
+      event_id: `evt_${++counter}`,
+      session_id: session.id,
+      status: session.status,
+    });
+    const signature = createHmac('sha256', webhookSecret).update(body).digest('hex');
+    // A host that is down or refuses it just misses it: the return route and finalise still work.
+    await fetch(`${webhookUrl}/minipay/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-minipay-signature': `sha256=${signature}` },
+      body,
+    })
+      .then((response) => response.text())
+      .catch(() => undefined);
+  };
 
   const authorised = (req: IncomingMessage): boolean => req.headers.authorization === `Bearer ${apiKey}`;
 
@@ -85,6 +116,7 @@ export async function startMiniPayGateway(apiKey: string): Promise<MiniPayGatewa
         session.status = 'declined';
         session.declineCode = 'do_not_honor';
       }
+      await sendWebhook(session);
       res.writeHead(303, { location: session.returnUrl }).end();
       return;
     }

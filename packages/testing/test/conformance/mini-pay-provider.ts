@@ -1,5 +1,7 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
   bindCardBindingProvider,
+  type CallbackResult,
   CardBindingError,
   type CardBindingProvider,
   createHttpClient,
@@ -7,6 +9,7 @@ import {
   type HttpTimeouts,
   type Logger,
   maskPan,
+  type ProviderCallbackContext,
   type ProviderContext,
   type InitOutcome,
   type ProviderOutcome,
@@ -22,11 +25,14 @@ export type MiniPayDefect =
   | 'httpPageUrl'
   | 'declinesOn5xx'
   | 'nonIdempotentSave'
-  | 'ignoresTimeouts';
+  | 'ignoresTimeouts'
+  | 'acceptsAnySignature'
+  | 'untranscriptedRequest';
 
 export interface MiniPayConfig {
   baseUrl: string;
   apiKey: string;
+  webhookSecret: string;
   timeouts: HttpTimeouts;
   defect?: MiniPayDefect;
 }
@@ -39,6 +45,26 @@ const Status = z.object({
   card: z.object({ number: z.string(), expiry: z.string(), holder: z.string() }).optional(),
 });
 const Saved = z.object({ token: z.string().min(1) });
+const Webhook = z.object({
+  event_id: z.string(),
+  session_id: z.string(),
+  status: z.enum(['succeeded', 'declined']),
+});
+const ACKNOWLEDGED = { status: 200, headers: { 'content-type': 'text/plain' }, body: 'ok' };
+
+/** MiniPay signs the raw body: `sha256=<hex HMAC-SHA-256>`, compared in constant time. */
+function isSigned(secret: Secret, rawBody: string, given: string): boolean {
+  const expected = Buffer.from(
+    `sha256=${createHmac('sha256', secret.reveal()).update(rawBody).digest('hex')}`,
+  );
+  const actual = Buffer.from(given);
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+function rawText(rawBody: ProviderCallbackContext['request']['rawBody']): string {
+  if (rawBody === undefined) return '';
+  return typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8');
+}
 
 function parseJson<T>(schema: z.ZodType<T>, body: string, what: string): T {
   let value: unknown;
@@ -58,6 +84,7 @@ class MiniPayProvider implements CardBindingProvider {
   readonly id = 'minipay';
   readonly #http: HttpClient;
   readonly #apiKey: Secret;
+  readonly #webhookSecret: Secret;
 
   constructor(
     private readonly config: MiniPayConfig,
@@ -67,6 +94,7 @@ class MiniPayProvider implements CardBindingProvider {
     const timeouts = config.defect === 'ignoresTimeouts' ? undefined : config.timeouts;
     this.#http = createHttpClient({ name: 'minipay', logger, ...(timeouts ? { timeouts } : {}) });
     this.#apiKey = new Secret(config.apiKey);
+    this.#webhookSecret = new Secret(config.webhookSecret);
   }
 
   get #headers(): Record<string, string> {
@@ -94,6 +122,31 @@ class MiniPayProvider implements CardBindingProvider {
       status: 'requires_action',
       action: { type: 'redirect', url, method: 'GET' },
       providerRef: { sessionId: created.session_id },
+      lookupKeys: [created.session_id],
+    };
+  }
+
+  /** A signed webhook says "look": the status API decides, as finalise does. */
+  async handleCallback(ctx: ProviderCallbackContext): Promise<CallbackResult> {
+    const raw = rawText(ctx.request.rawBody);
+    const signature = ctx.request.headers['x-minipay-signature'] ?? '';
+    // The defect: the signature is never checked, so anyone can post a webhook.
+    if (this.config.defect !== 'acceptsAnySignature' && !isSigned(this.#webhookSecret, raw, signature)) {
+      throw new CardBindingError('CALLBACK_REJECTED', 'The MiniPay webhook is not signed correctly');
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      throw new CardBindingError('CALLBACK_REJECTED', 'The MiniPay webhook is not JSON');
+    }
+    const webhook = Webhook.safeParse(body);
+    if (!webhook.success) throw new CardBindingError('CALLBACK_REJECTED', 'The MiniPay webhook is malformed');
+    const binding = await ctx.findBinding(webhook.data.session_id);
+    if (!binding) return { response: ACKNOWLEDGED };
+    return {
+      response: ACKNOWLEDGED,
+      update: { bindingId: binding.bindingId, outcome: await this.#finalise(binding) },
     };
   }
 
@@ -110,6 +163,12 @@ class MiniPayProvider implements CardBindingProvider {
 
   async #finalise(ctx: ProviderContext): Promise<ProviderOutcome> {
     const { sessionId } = Ref.parse(ctx.providerRef);
+    if (this.config.defect === 'untranscriptedRequest') {
+      // The defect: a "quick look" past the transcripted client, so nobody sees what it sent or got.
+      await fetch(`${this.config.baseUrl}/api/sessions/${sessionId}`, { headers: this.#headers })
+        .then((answer) => answer.text())
+        .catch(() => undefined);
+    }
     const response = await this.#http.request({
       method: 'GET',
       url: `${this.config.baseUrl}/api/sessions/${sessionId}`,
