@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Secret } from '@cardbind/core';
+import { PGlite } from '@electric-sql/pglite';
 import { createPgliteBindingStore } from '@cardbind/store-postgres';
 import {
   type ConformanceOptions,
@@ -7,7 +8,7 @@ import {
   TEST_CARDS,
   type ScenarioContext,
 } from '@cardbind/testing';
-import { describe } from 'vitest';
+import { afterAll, describe } from 'vitest';
 import { toyPayModule } from '../src/index.js';
 import { payOnHostedPage } from './customer.js';
 import { startToyPayEmulator, type ToyPayEmulator } from './emulator/toypay-emulator.js';
@@ -28,6 +29,8 @@ const contract: ConformanceOptions<ToyPayEmulator> = {
     startToyPayEmulator({
       apiKey: API_KEY,
       webhookSecret: WEBHOOK_SECRET,
+      // A short gateway session keeps the abandon case's wait (until expiresAt) to a few dozen polls.
+      sessionTtlMs: 5 * 60_000,
       notifyUrl: `${callbackUrl}/toypay`,
     }),
   // env.baseUrl is the suite's fault proxy in front of the emulator.
@@ -65,15 +68,27 @@ const contract: ConformanceOptions<ToyPayEmulator> = {
 const newKey = () => new Secret(randomBytes(32).toString('base64'));
 const keys = { currentKeyId: 'test', keys: { test: newKey() }, fingerprintKey: newKey() };
 
-// Concurrently: every case is a world of its own and mostly waits on the network (the fault case waits
-// out client timeouts), so the PGlite runs, each opening its own database (2-4 s), fit in that time.
+// One PGlite database for the file (opening one costs 2-4 s of CPU), a fresh schema per case: every
+// case still starts from an empty store. Concurrently: every case is a world of its own and mostly
+// waits on the network (the fault case waits out client timeouts).
+let shared: Promise<PGlite> | undefined;
+let schemas = 0;
+afterAll(async () => {
+  await (await shared)?.close();
+});
 describe.concurrent('on each store', () => {
   describeProviderConformance(contract);
   describeProviderConformance({
     ...contract,
     name: `${contract.name} on PGlite`,
     createStore: async () => {
-      const store = await createPgliteBindingStore({ keys });
+      shared ??= PGlite.create();
+      const store = await createPgliteBindingStore({
+        pglite: await shared,
+        schema: `case_${++schemas}`,
+        keys,
+      });
+      // The database is the file's: closing the store leaves it open for the other cases.
       return { store, close: () => store.close() };
     },
   });

@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import {
+  type BindingStore,
   type CallbackOutcome,
   cardBindingModule,
   CardBindingService,
   type CardBindingServiceOptions,
-  InMemoryBindingStore,
   ManualClock,
   SequentialIdGenerator,
 } from '@cardbind/core';
@@ -25,6 +25,7 @@ import got from 'got';
 import { Container } from 'inversify';
 import { payonlineModule, type PayOnlineConfigInput } from '../src/index.js';
 import { submitCardForm, type SubmitCardFormResult } from '../src/client/index.js';
+import { openStore, type StoreKind, type TestStore } from './stores.js';
 
 export const CUSTOMER = { id: 'cust-1', email: 'ivan@example.test', ip: '203.0.113.7' } as const;
 /** The private key the tests configure: it must never show up anywhere. */
@@ -54,7 +55,9 @@ export interface PayOnlineHarness {
   readonly host: RunningServer;
   readonly service: CardBindingService;
   /** The service's store: the saved cards' tokens can be read only here. */
-  readonly store: InMemoryBindingStore;
+  readonly store: BindingStore;
+  /** The store with its kind and, on PostgreSQL, a dump of what it wrote. */
+  readonly testStore: TestStore<BindingStore>;
   readonly clock: ManualClock;
   readonly captured: CapturedFlow;
   readonly hostCalls: HostCall[];
@@ -80,6 +83,8 @@ export interface HarnessOptions {
   service?: Partial<CardBindingServiceOptions>;
   /** Defaults to a ManualClock that jumps forward on every sleep. */
   clock?: ManualClock;
+  /** The store the service runs on (default: a fresh in-memory one); closed with the harness. */
+  storeKind?: StoreKind;
 }
 
 function headersOf(req: IncomingMessage): Record<string, string> {
@@ -125,7 +130,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<PayOnl
   const callbackUrl = `${host.baseUrl}/payonline/callback`;
   emulator.setCallbackUrl(callbackUrl);
 
-  const store = new InMemoryBindingStore();
+  const testStore = await openStore(options.storeKind ?? 'memory');
+  const { store } = testStore;
   const container = new Container();
   container.load(
     cardBindingModule({
@@ -154,6 +160,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<PayOnl
     host,
     service: ready,
     store,
+    testStore,
     clock,
     captured,
     hostCalls,
@@ -184,6 +191,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<PayOnl
       await ready.settled();
       await emulator.close();
       await host.close();
+      await testStore.close();
     },
   };
 }

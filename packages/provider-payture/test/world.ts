@@ -3,7 +3,6 @@ import {
   cardBindingModule,
   CardBindingService,
   type Clock,
-  InMemoryBindingStore,
   type Logger,
   SequentialIdGenerator,
 } from '@cardbind/core';
@@ -18,6 +17,7 @@ import {
 import { createHmac } from 'node:crypto';
 import { Container } from 'inversify';
 import { paytureModule, type PaytureConfigInput } from '../src/index.js';
+import { openStore, type StoreKind, type TestStore } from './stores.js';
 
 export const CUSTOMER_SECRET = 'customer-secret-for-tests-0123456789';
 export const RETURN_URL = 'https://shop.example.test/cards/return';
@@ -32,7 +32,8 @@ export interface WorldOptions {
   config?: Partial<PaytureConfigInput>;
   clock?: Clock & { now(): Date };
   logger?: Logger;
-  store?: BindingStore;
+  /** The store the world runs on (default: a fresh in-memory one); closed with the world. */
+  storeKind?: StoreKind;
 }
 
 export interface World {
@@ -40,6 +41,8 @@ export interface World {
   service: CardBindingService;
   container: Container;
   store: BindingStore;
+  /** The store with its kind and, on PostgreSQL, a dump of what it wrote. */
+  testStore: TestStore<BindingStore>;
   config: PaytureConfigInput;
   close(): Promise<void>;
 }
@@ -61,7 +64,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     timeouts: { connectMs: 1_000, responseMs: 1_000, totalMs: 2_000 },
     ...options.config,
   };
-  const store = options.store ?? new InMemoryBindingStore();
+  const testStore = await openStore(options.storeKind ?? 'memory');
+  const { store } = testStore;
   const container = new Container();
   container.load(
     cardBindingModule({
@@ -72,13 +76,20 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     }),
     paytureModule(config),
   );
+  const service = container.get(CardBindingService);
   return {
     emulator,
-    service: container.get(CardBindingService),
+    service,
     container,
     store,
+    testStore,
     config,
-    close: () => emulator.close(),
+    close: async () => {
+      // Background work still running must not meet a closed store.
+      await service.settled();
+      await emulator.close();
+      await testStore.close();
+    },
   };
 }
 
