@@ -79,12 +79,6 @@ export const PayOnlineConfig = z
     timeouts: HttpTimeouts.default(HttpTimeouts.parse({})),
     /** Extra attempts for Search, the one call that is safe to repeat. */
     retries: z.number().int().min(0).max(5).default(2),
-    voidRetry: z
-      .object({
-        attempts: z.number().int().min(1).max(10).default(3),
-        initialDelayMs: z.number().int().nonnegative().default(1_000),
-      })
-      .default({ attempts: 3, initialDelayMs: 1_000 }),
     processor: z
       .object({ name: z.string().min(1), homepage: z.string().url().optional() })
       .default({ name: 'PayOnline', homepage: 'https://payonline.ru/' }),

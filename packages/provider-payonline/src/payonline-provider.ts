@@ -32,7 +32,7 @@ import { endpoint, ENDPOINTS, type PayOnlineConfig } from './config.js';
 import { buildAuthParams } from './form-params.js';
 import { orderIdFor } from './order-id.js';
 import { anchorContext, openAnchor, sealAnchor } from './sealed-anchor.js';
-import { PayOnlineRef } from './ref.js';
+import { parseRef, PayOnlineRef } from './ref.js';
 import { type FoundPayment, searchOrder } from './search.js';
 import {
   autoSubmitResponse,
@@ -74,12 +74,10 @@ export class PayOnlineProvider implements CardBindingProvider {
   readonly #config: PayOnlineConfig;
   readonly #http: HttpClient;
   readonly #logger: Logger;
-  readonly #clock: Clock;
 
   constructor(config: PayOnlineConfig, dependencies: PayOnlineProviderDependencies) {
     this.#config = config;
     this.#logger = dependencies.logger;
-    this.#clock = dependencies.clock;
     this.#http =
       dependencies.http ??
       createHttpClient({
@@ -113,7 +111,7 @@ export class PayOnlineProvider implements CardBindingProvider {
   }
 
   async checkOrder(ctx: ProviderContext): Promise<ProviderOutcome> {
-    return this.#outcomeFromSearch(readRef(ctx.providerRef));
+    return this.#outcomeFromSearch(parseRef(ctx.providerRef));
   }
 
   /**
@@ -123,7 +121,7 @@ export class PayOnlineProvider implements CardBindingProvider {
    * card is saved by PayOnline's signed callback, or by PayOnline's own 3-DS answer to the host.
    */
   async finalise(ctx: ProviderContext): Promise<ProviderOutcome> {
-    return this.#outcomeFromSearch(readRef(ctx.providerRef));
+    return this.#outcomeFromSearch(parseRef(ctx.providerRef));
   }
 
   async handleCallback(ctx: ProviderCallbackContext): Promise<CallbackResult> {
@@ -173,36 +171,53 @@ export class PayOnlineProvider implements CardBindingProvider {
     }
   }
 
+  /**
+   * One void attempt; core's background work retries a failure with backoff until the 24-hour window
+   * PayOnline allows is nearly over, and lists it for an operator after that. Repeating a void is
+   * harmless: when PayOnline refuses one, Search tells whether the payment is still held (Search lists
+   * only successful payments); one it no longer lists was already voided (by an attempt whose answer
+   * was lost, or before a crash) or never went through, and counts as done.
+   */
   async #voidVerificationPayment(ctx: ProviderContext, transactionId: string): Promise<void> {
-    const { attempts, initialDelayMs } = this.#config.voidRetry;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      try {
-        await voidTransaction(this.#http, this.#config, transactionId);
+    try {
+      await voidTransaction(this.#http, this.#config, transactionId);
+      this.#logger.info(
+        { event: 'payonline.voided', bindingId: ctx.bindingId, transactionId },
+        'verification payment voided',
+      );
+      return;
+    } catch (error) {
+      const failure = toCardBindingError(error);
+      if (failure.providerCode === 'VOID_ERROR' && !(await this.#stillHeld(ctx, transactionId))) {
         this.#logger.info(
-          { event: 'payonline.voided', bindingId: ctx.bindingId, transactionId, attempt },
-          'verification payment voided',
+          { event: 'payonline.void_already_done', bindingId: ctx.bindingId, transactionId },
+          'the verification payment is no longer held: nothing to void',
         );
         return;
-      } catch (error) {
-        const failure = toCardBindingError(error);
-        this.#logger.warn(
-          {
-            event: 'payonline.void_failed',
-            bindingId: ctx.bindingId,
-            transactionId,
-            attempt,
-            code: failure.code,
-            providerCode: failure.providerCode,
-          },
-          'voiding the verification payment failed',
-        );
-        if (attempt < attempts) await this.#clock.sleep(initialDelayMs * 2 ** (attempt - 1));
       }
+      this.#logger.warn(
+        {
+          event: 'payonline.void_failed',
+          bindingId: ctx.bindingId,
+          transactionId,
+          code: failure.code,
+          providerCode: failure.providerCode,
+          retryable: failure.retryable,
+        },
+        failure.retryable
+          ? 'voiding the verification payment failed; it will be tried again'
+          : 'PayOnline refused to void a payment it still holds: void or refund it by hand',
+      );
+      throw failure;
     }
-    this.#logger.error(
-      { event: 'payonline.void_abandoned', bindingId: ctx.bindingId, transactionId, attempts },
-      'the verification payment could not be voided; void or refund it by hand',
-    );
+  }
+
+  /** Whether Search still lists the transaction as a successful payment of this binding's order. */
+  async #stillHeld(ctx: ProviderContext, transactionId: string): Promise<boolean> {
+    const ref = PayOnlineRef.safeParse(ctx.providerRef);
+    if (!ref.success) return true;
+    const payments = await searchOrder(this.#http, this.#config, ref.data.orderId);
+    return payments.some((payment) => payment.transactionId === transactionId);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -257,7 +272,7 @@ export class PayOnlineProvider implements CardBindingProvider {
     if (!md || !paRes) throw rejected('The 3-D Secure return carries a malformed MD or PaRes');
     const binding = await ctx.findBinding(orderId);
     if (!binding) throw rejected('The 3-D Secure return names an unknown order');
-    const ref = readRef(binding.providerRef);
+    const ref = parseRef(binding.providerRef);
     const threeDsReturn = {
       transactionId: md.transactionId,
       digest: threeDsReturnDigest(this.#config, { ...md, paRes }),
@@ -357,7 +372,7 @@ export class PayOnlineProvider implements CardBindingProvider {
       );
       return { response: ACKNOWLEDGED };
     }
-    const ref = readRef(binding.providerRef);
+    const ref = parseRef(binding.providerRef);
     const callback = {
       transactionId: notification.transactionId,
       digest: callbackDigest(notification, this.#config.privateSecurityKey),
@@ -417,14 +432,6 @@ function verifiedPage(): CallbackResponse {
 
 function rejected(message: string): CardBindingError {
   return new CardBindingError('CALLBACK_REJECTED', message);
-}
-
-function readRef(value: unknown): PayOnlineRef {
-  const parsed = PayOnlineRef.safeParse(value);
-  if (parsed.success) return parsed.data;
-  throw new CardBindingError('PROVIDER_UNAVAILABLE', 'The stored PayOnline order reference is unreadable', {
-    retryable: false,
-  });
 }
 
 function findPayment(payments: readonly FoundPayment[], transactionId: string | undefined) {

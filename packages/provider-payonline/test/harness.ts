@@ -4,6 +4,9 @@ import {
   type CallbackOutcome,
   cardBindingModule,
   CardBindingService,
+  CardBindingWorker,
+  CARD_BINDING_PROVIDER,
+  type CardBindingProvider,
   type CardBindingServiceOptions,
   ManualClock,
   SequentialIdGenerator,
@@ -54,6 +57,10 @@ export interface PayOnlineHarness {
   /** The host app: `/payonline/callback` (server to server) and `/payonline/3ds` (term_url). */
   readonly host: RunningServer;
   readonly service: CardBindingService;
+  /** The container's background worker: runs what a transition could not finish (a failed void). */
+  readonly worker: CardBindingWorker;
+  /** The PayOnline provider the container resolved, to call an operation the way core would. */
+  provider(): CardBindingProvider;
   /** The service's store: the saved cards' tokens can be read only here. */
   readonly store: BindingStore;
   /** The store with its kind and, on PostgreSQL, a dump of what it wrote. */
@@ -159,6 +166,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<PayOnl
     emulator,
     host,
     service: ready,
+    worker: container.get(CardBindingWorker),
+    provider: () => {
+      const [provider] = container.getAll(CARD_BINDING_PROVIDER);
+      if (!provider) throw new Error('no provider registered');
+      return provider;
+    },
     store,
     testStore,
     clock,
