@@ -9,10 +9,10 @@ import type { ResultRow, Scenario } from './report/scenario.js';
 
 const FIVE_MINUTES = 300_000;
 
-/** The seed's mobile client (LitRes) polls every 3 s: the naive schedule the default is compared with. */
+/** LitRes's mobile app polls r_check_order every 3 s: the naive schedule the default is compared with. */
 const FIXED_3S: PollPolicyInput = { initialDelayMs: 3_000, intervalMs: 3_000, fastPhaseMs: FIVE_MINUTES };
 
-/** Keeps polling every 2.5 s for one interval past the seed's 30 s, where the default starts backing off. */
+/** Keeps polling every 2.5 s for one interval past LitRes's 30 s, where the default starts backing off. */
 const PROPOSED_POLICY: PollPolicyInput = { fastPhaseMs: 32_500 };
 
 interface WaitRun extends Detection {

@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { backgroundWork } from './background-work.js';
 import { coldStart } from './cold-start.js';
 import { concurrency } from './concurrency.js';
+import { durableState } from './durable-state.js';
 import { frameworkOverhead } from './framework-overhead.js';
 import { memory } from './memory.js';
 import { payonlineInit } from './payonline-init.js';
@@ -17,11 +19,13 @@ const SCENARIOS: readonly Scenario[] = [
   memory,
   coldStart,
   payonlineInit,
+  durableState,
+  backgroundWork,
 ];
 
 const USAGE = `Usage: pnpm bench [--quick] [--only 1,3] [--out FILE] [--markdown]
   --quick     fewer rounds (about half the time)
-  --only      run only these scenarios (ids 1-6)
+  --only      run only these scenarios (ids 1-8)
   --out       where to write the JSON results (default bench/results/latest.json for a full run,
               quick.tmp.json or partial.tmp.json otherwise)
   --markdown  also print the table as Markdown (for docs/performance.md)`;

@@ -27,7 +27,8 @@ export interface Goal {
   min?: number;
 }
 
-export type Verdict = 'met' | 'missed' | 'info';
+/** `skipped`: the row could not be measured here (no PostgreSQL server); its candidate cell says why. */
+export type Verdict = 'met' | 'missed' | 'info' | 'skipped';
 
 export function judge(value: number, goal: Goal | undefined): Verdict {
   if (!goal) return 'info';

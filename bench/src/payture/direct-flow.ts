@@ -6,7 +6,7 @@ import type { FormPoster } from './form-poster.js';
  * A Payture card binding written directly against the wire, the way a host without cardbind would:
  * DATA built by hand, answers read with regular expressions, no validation, no state machine, no
  * store. It makes the requests the Payture provider makes (Check, GetList, Init, the page, GetList)
- * — or, with `cardsBefore: false`, the seed backend's shorter flow without the GetList before Init.
+ * — or, with `cardsBefore: false`, Behind-API's shorter Payture flow without the GetList before Init.
  */
 export interface DirectFlowOptions {
   emulator: PaytureEmulator;

@@ -1,6 +1,12 @@
 import 'reflect-metadata/lite';
 import { Container } from 'inversify';
-import { cardBindingModule, CardBindingService, InMemoryBindingStore } from '@cardbind/core';
+import {
+  type BindingStore,
+  type CardBindingListener,
+  cardBindingModule,
+  CardBindingService,
+  InMemoryBindingStore,
+} from '@cardbind/core';
 import { paytureModule } from '@cardbind/provider-payture';
 import type { PaytureEmulator } from '@cardbind/testing/emulators';
 import { directBinding, paytureCustomerPassword, paytureLogin } from './direct-flow.js';
@@ -19,9 +25,18 @@ export interface PaytureService {
 /** A host's container: core with the default in-memory store and the Payture provider on the emulator. */
 export function paytureService(emulator: PaytureEmulator): PaytureService {
   const store = new InMemoryBindingStore();
+  return { service: paytureServiceOn(emulator, store), store };
+}
+
+/** The same host on any store, with the host's listeners (each transition then writes an event item). */
+export function paytureServiceOn(
+  emulator: PaytureEmulator,
+  store: BindingStore,
+  listeners: readonly CardBindingListener[] = [],
+): CardBindingService {
   const container = new Container();
   container.load(
-    cardBindingModule({ store }),
+    cardBindingModule({ store, listeners: [...listeners] }),
     paytureModule({
       baseUrl: emulator.baseUrl,
       allowLoopbackHttp: true,
@@ -29,7 +44,7 @@ export function paytureService(emulator: PaytureEmulator): PaytureService {
       customerCredentials: { secret: BENCH_SECRET },
     }),
   );
-  return { service: container.get(CardBindingService), store };
+  return container.get(CardBindingService);
 }
 
 /** The framework-free binding with the bench's secret, IP and return URL (`cardsBefore`: GetList before Init). */
@@ -51,7 +66,7 @@ export function directFlow(
 
 /** Start → the customer fills the hosted page → return → finalise; resolves with the binding's id. */
 export async function serviceBinding(
-  { service }: PaytureService,
+  { service }: { service: CardBindingService },
   emulator: PaytureEmulator,
   customerId: string,
 ): Promise<string> {

@@ -14,6 +14,12 @@ export function seconds(valueMs: number): string {
   return `${(valueMs / 1000).toFixed(2)} s`;
 }
 
+/** Seconds, or minutes past two of them (an extrapolated sweep). */
+export function duration(valueMs: number): string {
+  if (valueMs >= 120_000) return `${(valueMs / 60_000).toFixed(1)} min`;
+  return seconds(valueMs);
+}
+
 export function bytes(value: number): string {
   if (Math.abs(value) >= 1024 * 1024) return `${(value / 1024 / 1024).toFixed(1)} MiB`;
   if (Math.abs(value) >= 1024) return `${(value / 1024).toFixed(2)} KiB`;

@@ -35,3 +35,29 @@ export interface Scenario {
   title: string;
   run(options: ScenarioOptions): Promise<ResultRow[]>;
 }
+
+/** A row that could not be measured on this machine, with the reason in its candidate cell. */
+export function skippedRow(scenario: string, label: string, reason: string): ResultRow {
+  return {
+    scenario,
+    case: label,
+    candidate: `skipped: ${reason}`,
+    baseline: '',
+    verdict: 'skipped',
+    data: { reason },
+  };
+}
+
+/** Runs one part of a scenario and logs how long it took, so a slow part shows where the run's time went. */
+export async function timedPart<T>(
+  options: ScenarioOptions,
+  name: string,
+  part: () => Promise<T>,
+): Promise<T> {
+  const started = performance.now();
+  try {
+    return await part();
+  } finally {
+    options.log(`${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
