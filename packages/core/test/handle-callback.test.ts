@@ -117,3 +117,48 @@ describe('CardBindingService.handleCallback', () => {
     expect(none.error?.code).toBe('CALLBACK_REJECTED');
   });
 });
+
+describe('a callback that raced another request', () => {
+  it('asks the provider once more when the binding moved while the callback was judged and it is still open', async () => {
+    const provider = new ScriptedProvider();
+    const store = new InMemoryBindingStore();
+    const { service } = containerWith([provider], { store });
+    const started = await service.start({ provider: 'scripted', customer });
+    provider.callback = async (ctx) => {
+      const found = await ctx.findBinding('s1');
+      if (!found) throw new CardBindingError('CALLBACK_REJECTED', 'unknown session');
+      // Meanwhile another request (a 3-D Secure return) stores what this callback would have needed.
+      await service.finalise(started.id);
+      return {
+        response: { status: 200, headers: {}, body: 'OK' },
+        update: { bindingId: found.bindingId, outcome: { status: 'pending', processing: true } },
+      };
+    };
+    // The return (finalise) finds nothing yet; asked again (checkOrder), the provider has the card.
+    provider.finalise = async () => ({ status: 'pending', providerRef: { anchorStored: true } });
+    provider.succeedWith('tok-after-race');
+    const outcome = await service.handleCallback('scripted', NOTIFICATION);
+    expect(outcome.binding?.status).toBe('processing');
+    await service.settled();
+    expect(provider.calls.checkOrder).toBe(1);
+    expect((await service.get(started.id)).status).toBe('succeeded');
+  });
+
+  it('asks nothing more when nobody moved the binding in between', async () => {
+    const provider = new ScriptedProvider();
+    const { service } = containerWith([provider]);
+    const started = await service.start({ provider: 'scripted', customer });
+    provider.callback = async (ctx) => {
+      const found = await ctx.findBinding('s1');
+      if (!found) throw new CardBindingError('CALLBACK_REJECTED', 'unknown session');
+      return {
+        response: { status: 200, headers: {}, body: 'OK' },
+        update: { bindingId: found.bindingId, outcome: { status: 'pending', processing: true } },
+      };
+    };
+    await service.handleCallback('scripted', NOTIFICATION);
+    await service.settled();
+    expect(provider.calls.checkOrder).toBe(0);
+    expect((await service.get(started.id)).status).toBe('processing');
+  });
+});

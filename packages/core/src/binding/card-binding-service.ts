@@ -24,6 +24,7 @@ import type { CardBindingListener } from '../ports/listener.js';
 import type { Logger } from '../ports/logger.js';
 import { toCardBindingError } from '../to-card-binding-error.js';
 import type { WorkItem, WorkStatus } from '../work/work-item.js';
+import { BackgroundTasks } from '../work/background-tasks.js';
 import { WorkRunner } from '../work/work-runner.js';
 import {
   BINDING_STORE,
@@ -91,6 +92,7 @@ export class CardBindingService {
   readonly #providers: ProviderRegistry;
   readonly #flights = new SingleFlight<Binding>();
   readonly #work: WorkRunner;
+  readonly #rechecks: BackgroundTasks;
   readonly #transitions: TransitionApplier;
   private readonly store: BindingStore;
 
@@ -105,6 +107,7 @@ export class CardBindingService {
   ) {
     this.store = guardBindingStore(store);
     this.#providers = new ProviderRegistry(providers ?? []);
+    this.#rechecks = new BackgroundTasks(logger);
     this.#work = new WorkRunner({
       store: this.store,
       providers: this.#providers,
@@ -207,6 +210,9 @@ export class CardBindingService {
     // What the provider looked up while handling the callback, so a rejection can name the order.
     let lookupKey: string | undefined;
     let bindingId: string | undefined;
+    // The version the provider judged the callback against: a binding another request moved meanwhile
+    // (a 3-D Secure return that stored what this callback needed) is asked about once more.
+    let seenVersion: number | undefined;
     const reject = (error: CardBindingError, response: CallbackResponse): CallbackOutcome => {
       this.logger.warn(
         {
@@ -243,7 +249,10 @@ export class CardBindingService {
           findBinding: async (key) => {
             lookupKey = key;
             const record = await this.store.findByLookupKey(providerId, key);
-            if (record) bindingId = record.id;
+            if (record) {
+              bindingId = record.id;
+              seenVersion = record.version;
+            }
             return record ? providerContext(record, this.clock.now(), 'callback') : undefined;
           },
         }),
@@ -254,7 +263,18 @@ export class CardBindingService {
       if (!record || record.provider !== providerId) {
         throw new CardBindingError('CALLBACK_REJECTED', 'The callback names no binding of this provider');
       }
-      const binding = await this.#transitions.apply(provider, record, result.update.outcome, false, cause);
+      let raced = seenVersion !== undefined && seenVersion !== record.version;
+      const binding = await this.#transitions.apply(
+        provider,
+        record,
+        result.update.outcome,
+        false,
+        cause,
+        () => {
+          raced = true;
+        },
+      );
+      if (raced && !isTerminal(binding.status)) this.#recheckAfterRace(binding.id, cause);
       return { response: result.response, binding };
     } catch (thrown) {
       const error = toCardBindingError(thrown, `Provider ${providerId} failed to handle a callback`);
@@ -297,6 +317,7 @@ export class CardBindingService {
 
   /** Resolves when the background work this process started at once (e.g. voids) has finished. */
   async settled(): Promise<void> {
+    await this.#rechecks.settled();
     await this.#work.settled();
   }
 
@@ -337,6 +358,18 @@ export class CardBindingService {
   }
 
   // ---------------------------------------------------------------------------------------------
+
+  /**
+   * A callback was judged against a binding that another request changed before the callback's write
+   * landed, and the binding is still open: its verdict may be stale (PayOnline saves a card only when
+   * the anchor its 3-D Secure answer gave the host is stored, and that answer may have been stored just
+   * then). One poll, in the background, lets the provider judge the binding as it is now.
+   */
+  #recheckAfterRace(bindingId: string, cause: TransitionCause): void {
+    this.#rechecks.run({ bindingId, step: 'recheck_after_race' }, async () => {
+      await this.#ask(bindingId, { requestInfo: cause.requestInfo }, 'poll');
+    });
+  }
 
   async #load(bindingId: string, scope: CustomerScope): Promise<BindingRecord> {
     const record = await this.store.get(bindingId);

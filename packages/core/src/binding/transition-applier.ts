@@ -40,12 +40,14 @@ export class TransitionApplier {
     outcome: ProviderOutcome,
     customerReturned: boolean,
     cause: TransitionCause,
+    onLostRace?: () => void,
   ): Promise<Binding> {
     return this.applyPlan(
       record,
       (current) => planTransition({ record: current, outcome, now: this.deps.clock.now(), customerReturned }),
       provider,
       cause,
+      onLostRace,
     );
   }
 
@@ -58,6 +60,8 @@ export class TransitionApplier {
     plan: (record: BindingRecord) => PlannedTransition,
     provider: CardBindingProvider,
     cause: TransitionCause,
+    /** Told when another writer moved the binding first, so the plan ran again on its record. */
+    onLostRace?: () => void,
   ): Promise<Binding> {
     const { store, clock, ids } = this.deps;
     let record = initial;
@@ -97,6 +101,7 @@ export class TransitionApplier {
         return toBinding(result.record);
       }
       if (!result.current) throw new CardBindingError('BINDING_NOT_FOUND', 'No binding with this id');
+      onLostRace?.();
       record = result.current;
     }
     throw new CardBindingError('INVALID_STATE', 'The binding is changing too fast to update; try again', {
