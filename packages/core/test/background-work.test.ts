@@ -189,6 +189,29 @@ describe('the expiry sweep', () => {
   });
 });
 
+describe('the expiry sweep at scale', () => {
+  it('asks about several bindings at once, bounded, and ends every one of them', async () => {
+    const { clock, provider, service, worker } = world();
+    const started = [];
+    for (let i = 0; i < 20; i++)
+      started.push(await service.start({ provider: 'scripted', customer: { id: `c-${i}` } }));
+    let inFlight = 0;
+    let most = 0;
+    provider.next = async () => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      return { status: 'pending' };
+    };
+    clock.set(clock.now().getTime() + 60 * 60_000);
+    expect((await worker.runOnce({ sweepBatchSize: 50 })).swept).toBe(20);
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(8);
+    for (const binding of started) expect((await service.get(binding.id)).status).toBe('expired');
+  });
+});
+
 describe('CardBindingWorker', () => {
   it('runs in the background until stopped, and stop waits for the round in progress', async () => {
     const clock = new ManualClock();

@@ -75,6 +75,9 @@ const WaitLimits = z.object({
   pollPolicy: PollPolicy.optional(),
 });
 
+/** Expired bindings a sweep asks about at once. */
+const SWEEP_CONCURRENCY = 8;
+
 export interface CallbackOutcome {
   response: CallbackResponse;
   binding?: Binding;
@@ -343,17 +346,25 @@ export class CardBindingService {
    */
   async sweepExpired(limit = 100): Promise<number> {
     const expired = await this.store.listExpiredBindings(this.clock.now(), limit);
-    for (const record of expired) {
-      try {
-        await this.#ask(record.id, {}, 'poll', undefined, 'sweep');
-      } catch (error) {
-        const failure = toCardBindingError(error);
-        this.logger.warn(
-          { event: 'sweep.failed', bindingId: record.id, provider: record.provider, code: failure.code },
-          'an expired binding could not be swept; the next sweep tries again',
-        );
+    // A few at a time: each is a provider round trip and a compare-and-set, so one after another the
+    // sweep's rate is one over that latency (docs/performance.md, scenario 8).
+    let next = 0;
+    const sweepOne = async (): Promise<void> => {
+      for (let index = next++; index < expired.length; index = next++) {
+        const record = expired[index];
+        if (!record) continue;
+        try {
+          await this.#ask(record.id, {}, 'poll', undefined, 'sweep');
+        } catch (error) {
+          const failure = toCardBindingError(error);
+          this.logger.warn(
+            { event: 'sweep.failed', bindingId: record.id, provider: record.provider, code: failure.code },
+            'an expired binding could not be swept; the next sweep tries again',
+          );
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(SWEEP_CONCURRENCY, expired.length) }, sweepOne));
     return expired.length;
   }
 
