@@ -232,3 +232,27 @@ describe('CardBindingWorker', () => {
     expect(provider.calls.afterFailure).toBe(1);
   });
 });
+
+describe('a store that fails right after a transition', () => {
+  it('never fails the call that made the transition: the work waits for a worker', async () => {
+    const seen: string[] = [];
+    const { clock, store, provider, service, worker } = world({
+      listeners: [{ onTransition: (event) => void seen.push(event.to) }],
+    });
+    const binding = await service.start({ provider: 'scripted', customer });
+    provider.succeedWith('tok-1');
+    const claim = store.claimWork.bind(store);
+    let failures = 1;
+    store.claimWork = async (input) => {
+      if (failures-- > 0) throw new Error('connection terminated unexpectedly');
+      return claim(input);
+    };
+    const done = await service.finalise(binding.id);
+    expect(done.status).toBe('succeeded');
+    expect(seen).toEqual(['requires_action']);
+    clock.set(clock.now().getTime() + 1_000);
+    expect((await worker.runOnce()).work).toBe(2);
+    expect(seen).toEqual(['requires_action', 'succeeded']);
+    expect(provider.calls.afterSuccess).toBe(1);
+  });
+});

@@ -63,10 +63,20 @@ export class WorkRunner {
    */
   async runNow(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    const items = await this.#claim({ ids, limit: ids.length });
-    for (const item of items) {
-      if (item.kind === 'binding.event') await this.run(item);
-      else this.#background.run({ bindingId: item.bindingId, kind: item.kind }, () => this.run(item));
+    // The transition is committed: a store that fails now must not fail the caller's call. What could
+    // not be claimed or settled stays in the store, and a worker round does it (a lease runs out).
+    try {
+      const items = await this.#claim({ ids, limit: ids.length });
+      for (const item of items) {
+        if (item.kind === 'binding.event') await this.run(item);
+        else this.#background.run({ bindingId: item.bindingId, kind: item.kind }, () => this.run(item));
+      }
+    } catch (error) {
+      const failure = toCardBindingError(error);
+      this.deps.logger.warn(
+        { event: 'work.deferred', workIds: [...ids], code: failure.code },
+        'background work left to the worker: the store failed after the transition was stored',
+      );
     }
   }
 
