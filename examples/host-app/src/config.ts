@@ -1,4 +1,5 @@
 import { parseConfig } from '@cardbind/core';
+import { isLoopbackHost } from '@cardbind/core/client';
 import { z } from 'zod';
 import { SessionKeyList, SessionSecretText } from './http/session-keys.js';
 import { TokenKeyList } from './token-keys.js';
@@ -117,6 +118,16 @@ export const HostAppEnv = z
       'PAYTURE_CUSTOMER_SECRET',
     ]);
     requireWith('PAYONLINE_BASE_URL', ['PAYONLINE_MERCHANT_ID', 'PAYONLINE_PRIVATE_SECURITY_KEY']);
+    // Payture's return URL and PayOnline's term_url are built from PUBLIC_URL, and the providers refuse
+    // plain http to anything but loopback, for these and for their base URLs. Checked here so the error
+    // names the variable a person set, not the provider option (`termUrl`, `baseUrl`) it turned into.
+    for (const name of ['PUBLIC_URL', 'PAYTURE_BASE_URL', 'PAYONLINE_BASE_URL'] as const) {
+      const value = env[name];
+      // A malformed URL already has its issue, and refinements still run after one.
+      if (value === undefined || !URL.canParse(value)) continue;
+      const problem = insecureUrlProblem(new URL(value));
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', path: [name], message: problem });
+    }
     if (env.SESSION_SECRET !== undefined && env.SESSION_SECRETS !== undefined) {
       ctx.addIssue({
         code: 'custom',
@@ -149,6 +160,15 @@ export const HostAppEnv = z
       });
     }
   });
+/** Why the providers would refuse this URL (or one built from it), or undefined when they accept it. */
+function insecureUrlProblem(url: URL): string | undefined {
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return undefined;
+  return url.protocol === 'http:'
+    ? 'must use https (plain http only to a loopback host such as localhost): the providers refuse anything else'
+    : 'must be an https URL';
+}
+
 export type HostAppEnv = z.output<typeof HostAppEnv>;
 export type HostAppEnvInput = z.input<typeof HostAppEnv>;
 

@@ -150,12 +150,25 @@ export async function startHostApp(options: StartHostAppOptions): Promise<Runnin
 
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const fail = (error: Error): void => reject(listenError(error, port, host));
+    server.once('error', fail);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', fail);
       resolve();
     });
   });
+}
+
+/**
+ * A busy port is the commonest first-run failure (another demo, another app on 3000), and Node's own
+ * `listen EADDRINUSE` says nothing about what to do: name the port and the way out.
+ */
+function listenError(error: Error, port: number, host: string): Error {
+  if (!('code' in error) || error.code !== 'EADDRINUSE') return error;
+  return new Error(
+    `port ${port} on ${host} is already in use: stop what is using it, or set PORT=0 to take any free port (or PORT=<another port>)`,
+    { cause: error },
+  );
 }
 
 function addressOf(server: Server): AddressInfo {

@@ -1,21 +1,18 @@
 import { CardBindingError } from '@cardbind/core';
 import { startDemo } from './demo.js';
+import { startupLines } from './startup-lines.js';
 
 /** `pnpm demo`: the host app on the emulators (or on the sandboxes the environment names). */
 async function main(): Promise<void> {
   const demo = await startDemo(process.env);
-  const { payture, payonline } = demo.providers;
-  console.log(`cardbind demo host app: ${demo.url}`);
-  console.log(`  Payture   ${payture ? `emulator at ${payture.baseUrl}` : 'sandbox from PAYTURE_BASE_URL'}`);
-  console.log(
-    `  PayOnline ${payonline ? `emulator at ${payonline.baseUrl}` : 'sandbox from PAYONLINE_BASE_URL'}`,
-  );
-  // Behind a proxy (PUBLIC_URL set) the printed URL is the proxy's; say where this process is too.
-  if (new URL(demo.host.listeningUrl).port !== new URL(demo.url).port) {
-    console.log(`  Listening ${demo.host.listeningUrl}`);
-  }
-  console.log(`  Storage   ${demo.storage}`);
-  console.log('Open the URL in a browser; Ctrl+C stops everything (your cards are kept).');
+  const lines = startupLines({
+    url: demo.url,
+    listeningUrl: demo.host.listeningUrl,
+    paytureEmulator: demo.providers.payture?.baseUrl,
+    payonlineEmulator: demo.providers.payonline?.baseUrl,
+    storage: demo.storage,
+  });
+  for (const line of lines) console.log(line);
 
   let stopping = false;
   const stop = (): void => {

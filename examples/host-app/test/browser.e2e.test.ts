@@ -197,6 +197,53 @@ describe('the example host app in headless Chromium', () => {
     expect(binding.failure?.code).toBe('CARD_DECLINED');
   });
 
+  it('a first visit shows no error in the console; Cancel closes the PayOnline card form', async () => {
+    const page = await newPage();
+    const refused: string[] = [];
+    const consoleErrors: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() >= 400) refused.push(`${response.status()} ${response.url()}`);
+    });
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    // Before anyone logs in, the page asks who is logged in: "nobody" is an answer, not a 401.
+    await page.goto(host.url);
+    await page.waitForSelector('#login:not([hidden])');
+    expect({ refused, consoleErrors }).toEqual({ refused: [], consoleErrors: [] });
+
+    await logIn(page, host.url, 'cancelling-customer');
+    await startPayOnlineBinding(page);
+    await page.waitForSelector('#card-form');
+    await page.click('#card-cancel');
+    expect(await page.locator('#card-form-area').isHidden()).toBe(true);
+    expect(await page.locator('#status').innerText()).toMatch(/^Cancelled: no card was sent/);
+    expect(await page.locator('#start').isEnabled()).toBe(true);
+  });
+
+  it('a wrong 3-D Secure code is named as such, and Try again opens a new card form', async () => {
+    const page = await newPage();
+    await logIn(page, host.url, 'wrong-code-customer');
+    await startAddingCard(page, 'payonline');
+    await fillPayOnlineForm(page, TEST_CARDS.threeDSecure);
+    const emulator = host.demo.providers.payonline;
+    await page.waitForURL((url) => url.toString().startsWith(`${emulator?.baseUrl}/acs/`));
+    await page.fill('input[name="code"]', `${emulator?.otp ?? ''}9`);
+    await page.click('button[type="submit"]');
+
+    await page.waitForURL((url) => url.origin === new URL(host.url).origin);
+    const status = await finalStatus(page);
+    await saveScreenshot(page, 'payonline-3ds-wrong-code');
+    expect(status).toEqual({
+      kind: 'failure',
+      text: 'Your bank did not accept the confirmation code. Check the code and try again.',
+    });
+    await page.click('#retry');
+    await page.waitForSelector('#card-form');
+    expect(await page.locator('#retry').isHidden()).toBe(true);
+    expect(await host.demo.host.service.listCards('wrong-code-customer')).toEqual([]);
+  });
+
   it('an order abandoned at the bank’s page is reported failed once the deadline passes', async () => {
     const page = await newPage();
     const target = shortDeadlineHost;

@@ -57,6 +57,27 @@ describe('the host app environment', () => {
     expect(configError({ START_RATE_LIMIT: '0' }).field).toBe('START_RATE_LIMIT');
   });
 
+  it('names PUBLIC_URL (not the termUrl built from it) when it is plain http to another machine', () => {
+    const error = configError({ PUBLIC_URL: 'http://shop.example.com/' });
+    expect(error.field).toBe('PUBLIC_URL');
+    expect(error.message).toMatch(/PUBLIC_URL: must use https/);
+    expect(error.message).not.toMatch(/termUrl|returnUrl/);
+    expect(configError({ PUBLIC_URL: 'ftp://shop.example.com/' }).field).toBe('PUBLIC_URL');
+    const sandbox = configError({
+      PAYONLINE_BASE_URL: 'http://sandbox.example.com',
+      PAYONLINE_MERCHANT_ID: '12345',
+      PAYONLINE_PRIVATE_SECURITY_KEY: 'a-key',
+    });
+    expect(sandbox.field).toBe('PAYONLINE_BASE_URL');
+    for (const accepted of [
+      'https://shop.example.com/',
+      'http://localhost:8080/',
+      'http://127.0.0.1:3000/',
+    ]) {
+      expect(parseHostAppEnv({ PUBLIC_URL: accepted }).PUBLIC_URL).toBe(accepted);
+    }
+  });
+
   it('requires a session key under NODE_ENV=production, and only there', () => {
     const error = configError({ NODE_ENV: 'production' });
     expect(error.field).toBe('SESSION_SECRET');

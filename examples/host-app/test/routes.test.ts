@@ -128,6 +128,18 @@ describe('customer authentication', () => {
     expect((await call('/api/cards', { cookie })).status).toBe(401);
   });
 
+  it('answers "nobody" (200, customerId null) to who-is-logged-in, so a first visit logs no 401', async () => {
+    const anonymous = await call('/api/session');
+    expect({ status: anonymous.status, json: anonymous.json }).toEqual({
+      status: 200,
+      json: { customerId: null },
+    });
+    const forged = await call('/api/session', { cookie: 'cardbind_demo_session=main.e30.x' });
+    expect(forged.json).toEqual({ customerId: null });
+    const cookie = await logIn('nina');
+    expect((await call('/api/session', { cookie })).json).toEqual({ customerId: 'nina' });
+  });
+
   it('sets an HttpOnly, SameSite=Lax session cookie and clears it on logout', async () => {
     const answer = await call('/api/session', { method: 'POST', json: { customer: 'carol' } });
     const setCookie = answer.headers.get('set-cookie') ?? '';

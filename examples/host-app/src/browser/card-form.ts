@@ -53,7 +53,11 @@ export interface CardForm {
  * (`requiredCardFields`), nothing else. The form has no action: its values go to the processor with
  * `submitCardForm`, never to the host.
  */
-export function renderCardForm(action: FormAction, onSubmit: (form: CardForm) => void): CardForm {
+export function renderCardForm(
+  action: FormAction,
+  onSubmit: (form: CardForm) => void,
+  onCancel: () => void,
+): CardForm {
   const fields = requiredCardFields(action);
   const inputs = new Map<CardField, HTMLInputElement>();
   const errors = new Map<CardField, HTMLElement>();
@@ -83,7 +87,11 @@ export function renderCardForm(action: FormAction, onSubmit: (form: CardForm) =>
     form.append(el('label', {}, ui.label, input), error);
   }
   const submit = el('button', { type: 'submit', id: 'card-submit' }, 'Save card');
-  form.append(submit);
+  // A customer who picked the wrong provider, or changed their mind, needs a way out that is not a
+  // reload: nothing has left the browser yet, so closing the form is all a cancel has to do.
+  const cancel = el('button', { type: 'button', id: 'card-cancel', class: 'secondary' }, 'Cancel');
+  cancel.addEventListener('click', onCancel);
+  form.append(submit, cancel);
 
   const read = (): CardInput => {
     const input: CardInput = {};
@@ -111,6 +119,7 @@ export function renderCardForm(action: FormAction, onSubmit: (form: CardForm) =>
     },
     setBusy(busy) {
       submit.disabled = busy;
+      cancel.disabled = busy;
       for (const input of inputs.values()) input.disabled = busy;
     },
   };

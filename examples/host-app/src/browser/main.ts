@@ -34,17 +34,13 @@ async function main(): Promise<void> {
     event.preventDefault();
     void startBinding(config);
   });
+  byId('retry', HTMLButtonElement).addEventListener('click', () => void startBinding(config));
   await refreshCards();
   await resumeBinding(config);
 }
 
 async function currentCustomer(): Promise<string | undefined> {
-  try {
-    return (await api.session()).customerId;
-  } catch (error) {
-    if (error instanceof ApiError && error.code === 'UNAUTHENTICATED') return undefined;
-    throw error;
-  }
+  return (await api.session()).customerId ?? undefined;
 }
 
 function showLogin(): void {
@@ -103,6 +99,7 @@ async function startBinding(config: ClientConfig): Promise<void> {
   if (provider === undefined) return;
   setStarting(true);
   closeCardForm();
+  byId('retry', HTMLButtonElement).hidden = true;
   statusPanel.say('Starting…');
   try {
     // One key per click: a double click or a retried request starts one binding, not two.
@@ -126,11 +123,23 @@ async function startBinding(config: ClientConfig): Promise<void> {
 
 function showCardForm(binding: BindingView, action: FormAction, config: ClientConfig): void {
   const area = byId('card-form-area', HTMLElement);
-  const cardForm = renderCardForm(action, (form) => void submitCard(binding, action, form, config));
+  const cardForm = renderCardForm(
+    action,
+    (form) => void submitCard(binding, action, form, config),
+    () => cancelCardForm(),
+  );
   area.replaceChildren(el('h3', {}, 'Card details'), cardForm.form);
   area.hidden = false;
   statusPanel.say('Enter your card details.');
   cardForm.form.querySelector('input')?.focus();
+}
+
+/** The card never left the page; the order at PayOnline stays open until its deadline and then expires. */
+function cancelCardForm(): void {
+  closeCardForm();
+  statusPanel.say('Cancelled: no card was sent. You can add a card whenever you like.');
+  setStarting(false);
+  byId('start', HTMLButtonElement).focus();
 }
 
 function closeCardForm(): void {
@@ -212,10 +221,25 @@ function finish(binding: BindingView | undefined): void {
   setStarting(false);
   if (binding?.status === 'succeeded' && binding.card) {
     statusPanel.say(`Card ${binding.card.maskedPan} is saved.`, 'success');
+  } else if (binding !== undefined && wrongThreeDsCode(binding)) {
+    // A mistyped code is the customer's slip, not the card's fault: say so, and offer the way back in
+    // with the same provider (a new binding: PayOnline ends the order after one failed challenge).
+    statusPanel.say(
+      'Your bank did not accept the confirmation code. Check the code and try again.',
+      'failure',
+    );
+    const provider = document.querySelector(`input[name="provider"][value="${binding.provider}"]`);
+    if (provider instanceof HTMLInputElement) provider.checked = true;
+    byId('retry', HTMLButtonElement).hidden = false;
   } else {
     statusPanel.say(failureMessage(binding), 'failure');
   }
   void refreshCards();
+}
+
+/** PayOnline's Code 6003 (its API docs): the 3-D Secure challenge was failed, i.e. a wrong code. */
+function wrongThreeDsCode(binding: BindingView): boolean {
+  return binding.provider === 'payonline' && binding.failure?.providerCode === '6003';
 }
 
 function failureMessage(binding: BindingView | undefined): string {

@@ -41,7 +41,8 @@ export type BindingView = z.infer<typeof BindingView>;
 
 export const BindingEnvelope = z.object({ binding: BindingView });
 export const CardsEnvelope = z.object({ cards: z.array(CardListItem) });
-export const SessionView = z.object({ customerId: z.string() });
+/** Who is logged in; `null` when nobody is (a normal state on a first visit, so not an error). */
+export const SessionView = z.object({ customerId: z.string().nullable() });
 
 export const TestCardView = z.object({
   number: z.string(),

@@ -55,7 +55,7 @@ export class HostApi {
   /** Whose session the cookie is, or undefined when this host does not accept it. */
   async customerOf(cookie: string): Promise<string | undefined> {
     const answer = await this.request('/api/session', { cookie });
-    return answer.status === 200 ? SessionView.parse(answer.json).customerId : undefined;
+    return answer.status === 200 ? (SessionView.parse(answer.json).customerId ?? undefined) : undefined;
   }
 
   async start(cookie: string, provider: 'payture' | 'payonline'): Promise<BindingView> {
