@@ -1,4 +1,5 @@
-import { DEFAULT_POLL_POLICY, ManualClock, type PollPolicyInput } from '@cardbind/core';
+import { DEFAULT_POLL_POLICY, type PollPolicyInput } from '@cardbind/core';
+import { ManualClock } from '@cardbind/testing';
 import { ClosingOrderProvider } from './fixtures/closing-order-provider.js';
 import { serviceWith } from './fixtures/service-with.js';
 import { detect, plannedPollTimes, type Detection } from './measure/poll-count.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLL_POLICY, ManualClock, PollPolicy, type PollPolicyInput } from '@cardbind/core';
+import { DEFAULT_POLL_POLICY, PollPolicy, type PollPolicyInput } from '@cardbind/core';
+import { ManualClock } from '@cardbind/testing';
 import { ClosingOrderProvider } from '../src/fixtures/closing-order-provider.js';
 import { serviceWith } from '../src/fixtures/service-with.js';
 import { detect, plannedPollTimes } from '../src/measure/poll-count.js';

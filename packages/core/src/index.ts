@@ -57,8 +57,8 @@ export { WorkItem, NewWorkItem, WorkKind, WorkStatus } from './work/work-item.js
 export { WorkOptions } from './work/work-options.js';
 export type { WorkQueue, ClaimWorkInput } from './ports/work-queue.js';
 export { CardBindingWorker, WorkerOptions, type WorkerRound } from './work/card-binding-worker.js';
-export { type Clock, systemClock, ManualClock } from './ports/clock.js';
-export { type IdGenerator, randomIdGenerator, SequentialIdGenerator } from './ports/id-generator.js';
+export { type Clock, systemClock } from './ports/clock.js';
+export { type IdGenerator, randomIdGenerator } from './ports/id-generator.js';
 export { type Logger, silentLogger, redactingLogger } from './ports/logger.js';
 export type { CardBindingListener, BindingTransitionEvent } from './ports/listener.js';
 export {

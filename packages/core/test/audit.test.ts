@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CardBindingError, InMemoryBindingStore, ManualClock, type Logger } from '../src/index.js';
+import { CardBindingError, InMemoryBindingStore, type Logger } from '../src/index.js';
+import { ManualClock } from '../src/testing-doubles/index.js';
 import { containerWith } from './container.js';
 import { ScriptedProvider } from './scripted-provider.js';
 

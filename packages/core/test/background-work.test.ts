@@ -5,8 +5,8 @@ import {
   CardBindingError,
   CardBindingWorker,
   InMemoryBindingStore,
-  ManualClock,
 } from '../src/index.js';
+import { ManualClock } from '../src/testing-doubles/index.js';
 import { containerWith } from './container.js';
 import { ScriptedProvider } from './scripted-provider.js';
 

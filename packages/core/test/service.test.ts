@@ -3,10 +3,9 @@ import {
   CardBindingError,
   type CardBindingListener,
   InMemoryBindingStore,
-  ManualClock,
-  SequentialIdGenerator,
   type Binding,
 } from '../src/index.js';
+import { ManualClock, SequentialIdGenerator } from '../src/testing-doubles/index.js';
 import { containerWith } from './container.js';
 import { LatentBindingStore } from './latent-store.js';
 import { ScriptedProvider } from './scripted-provider.js';

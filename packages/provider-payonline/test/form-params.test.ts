@@ -1,24 +1,11 @@
-import {
-  cardBindingModule,
-  CardBindingError,
-  CardBindingService,
-  ManualClock,
-  parseConfig,
-  Secret,
-  SequentialIdGenerator,
-} from '@cardbind/core';
+import { cardBindingModule, CardBindingError, CardBindingService, parseConfig, Secret } from '@cardbind/core';
 import { fillFormParams } from '@cardbind/core/client';
-import { TEST_CARDS } from '@cardbind/testing';
+import { ManualClock, SequentialIdGenerator, TEST_CARDS } from '@cardbind/testing';
 import { Container } from 'inversify';
 import { describe, expect, it } from 'vitest';
-import {
-  authSecurityKey,
-  orderIdFor,
-  termUrlToken,
-  PayOnlineConfig,
-  type PayOnlineConfigInput,
-  payonlineModule,
-} from '../src/index.js';
+import { PayOnlineConfig, type PayOnlineConfigInput, payonlineModule } from '../src/index.js';
+import { authSecurityKey, termUrlToken } from '../src/security-key.js';
+import { orderIdFor } from '../src/order-id.js';
 import { cardInputOf, CUSTOMER, formAction, PRIVATE_KEY } from './harness.js';
 
 const BASE = {

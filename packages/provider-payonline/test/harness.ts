@@ -8,17 +8,17 @@ import {
   CARD_BINDING_PROVIDER,
   type CardBindingProvider,
   type CardBindingServiceOptions,
-  ManualClock,
-  SequentialIdGenerator,
 } from '@cardbind/core';
 import { type CardInput, FormAction, type NextAction } from '@cardbind/core/client';
 import {
   captureFlow,
   type CapturedFlow,
+  ManualClock,
   type PayOnlineEmulator,
   type PayOnlineEmulatorOptions,
   readBody,
   type RunningServer,
+  SequentialIdGenerator,
   startHttpServer,
   startPayOnlineEmulator,
   TEST_CARDS,

@@ -1,6 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '@cardbind/core';
-import { PAYTURE_MAGIC_CARDS } from '@cardbind/testing';
+import { ManualClock, PAYTURE_MAGIC_CARDS } from '@cardbind/testing';
 import {
   expectedPassword,
   queryOf,

@@ -1,7 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '@cardbind/core';
 import type { RunningServer } from '@cardbind/testing';
-import { PAYTURE_MAGIC_CARDS } from '@cardbind/testing';
+import { ManualClock, PAYTURE_MAGIC_CARDS } from '@cardbind/testing';
 import {
   expectedPassword,
   queryOf,

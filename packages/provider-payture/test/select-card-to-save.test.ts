@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  cardFingerprint,
-  isEligible,
-  normaliseMaskedPan,
-  PaytureCard,
-  selectCardToSave,
-  toCardToken,
-} from '../src/index.js';
+import { cardFingerprint } from '../src/ref.js';
+import { isEligible, selectCardToSave } from '../src/select-card-to-save.js';
+import { normaliseMaskedPan, toCardToken } from '../src/card-token.js';
+import { PaytureCard } from '../src/payture-card.js';
 
 function card(cardId: string, attributes: Record<string, string> = {}): PaytureCard {
   return PaytureCard.parse({

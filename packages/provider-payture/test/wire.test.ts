@@ -2,13 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { CardBindingError, createHttpClient, Secret } from '@cardbind/core';
 import { decodeData } from '@cardbind/testing';
-import {
-  encodeData,
-  parseAnswer,
-  PaytureClient,
-  paytureReturnUrl,
-  type PaytureCommand,
-} from '../src/index.js';
+import { encodeData, parseAnswer, type PaytureCommand } from '../src/wire.js';
+import { PaytureClient } from '../src/commands.js';
+import { paytureReturnUrl } from '../src/return-url.js';
 
 const BASE = 'https://sandbox3.payture.test';
 const credentials = { login: 'customer-42', password: new Secret('pa55w0rd') };

@@ -4,7 +4,6 @@ import {
   CardBindingService,
   type Clock,
   type Logger,
-  SequentialIdGenerator,
 } from '@cardbind/core';
 import {
   startHttpServer,
@@ -13,6 +12,7 @@ import {
   type PaytureEmulator,
   type PaytureEmulatorOptions,
   type RunningServer,
+  SequentialIdGenerator,
 } from '@cardbind/testing';
 import { createHmac } from 'node:crypto';
 import { Container } from 'inversify';

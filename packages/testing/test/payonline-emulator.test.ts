@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ManualClock } from '@cardbind/core';
+import { ManualClock } from '@cardbind/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   PAYONLINE_TEST_CARDS,

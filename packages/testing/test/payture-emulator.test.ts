@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '@cardbind/core';
+import { ManualClock } from '@cardbind/testing';
 import {
   ADD_FORM_FIELDS,
   PAYTURE_MAGIC_CARDS,

@@ -8,9 +8,9 @@ import {
   type Customer,
   type HttpTimeouts,
   InMemoryBindingStore,
-  ManualClock,
   type ProviderContext,
 } from '@cardbind/core';
+import { ManualClock } from '@cardbind/core/testing-doubles';
 import { Container } from 'inversify';
 import { type CapturedFlow, captureFlow } from '../capture/capture-flow.js';
 import { type FaultProxy, startFaultProxy } from '../fault-proxy/start-fault-proxy.js';

@@ -5,8 +5,8 @@ import type {
   CardBindingService,
   Customer,
   HttpTimeouts,
-  ManualClock,
 } from '@cardbind/core';
+import type { ManualClock } from '@cardbind/core/testing-doubles';
 import type { ContainerModule } from 'inversify';
 import type { NamedSecret } from '../capture/expect-no-secrets.js';
 import type { CallbackReceiver } from './callback-receiver.js';
