@@ -1,4 +1,5 @@
 import {
+  type CardDisplay,
   CardBindingError,
   type CardToken,
   maskPan,
@@ -156,12 +157,14 @@ export function cardOfNotification(
       ? threeDsAnchor.rebillAnchor
       : notification.rebillAnchor;
   if (token === undefined) return undefined;
+  return { token, display: displayOfNotification(notification) };
+}
+
+/** What a verified callback says of the card for display: the masked number and the holder. */
+export function displayOfNotification(notification: Notification): CardDisplay {
   return {
-    token,
-    display: {
-      maskedPan: safeMaskedPan(notification.cardNumber),
-      ...(notification.cardHolder === undefined ? {} : { holder: notification.cardHolder }),
-    },
+    maskedPan: safeMaskedPan(notification.cardNumber),
+    ...(notification.cardHolder === undefined ? {} : { holder: notification.cardHolder }),
   };
 }
 

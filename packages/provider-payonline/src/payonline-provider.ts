@@ -25,6 +25,7 @@ import {
   type Notification,
   requestFields,
   UNKNOWN_PAN,
+  displayOfNotification,
   verifyNotification,
 } from './callback.js';
 import { declineMessage, errorForCodes } from './codes.js';
@@ -236,10 +237,10 @@ export class PayOnlineProvider implements CardBindingProvider {
     const anchor = this.#openAnchor(ref);
     const confirmed = findPayment(payments, anchor?.transactionId);
     if (confirmed && anchor) {
-      // Both sources are PayOnline's own answers to the host; neither carries the card's digits.
+      // The anchor is PayOnline's own answer to the host; the display, if its verified callback came first.
       return {
         status: 'succeeded',
-        card: { token: anchor.rebillAnchor, display: { maskedPan: UNKNOWN_PAN } },
+        card: { token: anchor.rebillAnchor, display: ref.callbackDisplay ?? { maskedPan: UNKNOWN_PAN } },
         ...(ref.transactionId === confirmed.transactionId
           ? {}
           : { providerRef: { transactionId: confirmed.transactionId } }),
@@ -421,7 +422,13 @@ export class PayOnlineProvider implements CardBindingProvider {
       { event: 'payonline.callback_without_anchor', bindingId },
       'PayOnline reported a payment without RebillAnchor (is recurring enabled and the callback URL https?)',
     );
-    return { status: 'pending', processing: true, providerRef };
+    // Its display survives even when this verdict raced the term_url's write: the card saved later from
+    // PayOnline's 3-DS answer to the host (Search confirming it) shows what PayOnline's callback said.
+    return {
+      status: 'pending',
+      processing: true,
+      providerRef: { ...providerRef, callbackDisplay: displayOfNotification(notification) },
+    };
   }
 }
 

@@ -24,6 +24,13 @@ export const PayOnlineRef = z.object({
   threeDsAnchor: z.object({ transactionId: TransactionId, sealed: z.string().min(1).max(400) }).optional(),
   /** The bank's return the term_url accepted: the one transaction, and the one PaRes/PD, it completes. */
   threeDsReturn: z.object({ transactionId: TransactionId, digest: Digest }).optional(),
+  /**
+   * What a verified callback without RebillAnchor said of the card (masked number, holder), kept for
+   * the card saved later from PayOnline's 3-DS answer to the host: display only, nothing chargeable.
+   */
+  callbackDisplay: z
+    .object({ maskedPan: z.string().max(32), holder: z.string().max(100).optional() })
+    .optional(),
   /** The first verified callback: it decides the binding; a later one that differs changes nothing. */
   callback: z.object({ transactionId: TransactionId, digest: Digest }).optional(),
 });
