@@ -55,7 +55,7 @@ export { AuditEntry, TransitionTrigger } from './audit/audit-entry.js';
 export { RequestInfo } from './audit/request-info.js';
 export { WorkItem, NewWorkItem, WorkKind, WorkStatus } from './work/work-item.js';
 export { WorkOptions } from './work/work-options.js';
-export type { WorkQueue, ClaimWorkInput } from './ports/work-queue.js';
+export { type WorkQueue, type ClaimWorkInput, WORK_QUEUE_METHODS } from './ports/work-queue.js';
 export { CardBindingWorker, WorkerOptions, type WorkerRound } from './work/card-binding-worker.js';
 export { type Clock, systemClock } from './ports/clock.js';
 export { type IdGenerator, randomIdGenerator } from './ports/id-generator.js';

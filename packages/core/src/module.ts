@@ -12,6 +12,7 @@ import { type IdGenerator, randomIdGenerator } from './ports/id-generator.js';
 import type { CardBindingListener } from './ports/listener.js';
 import { type Logger, redactingLogger, silentLogger } from './ports/logger.js';
 import { InMemoryBindingStore } from './ports/memory-binding-store.js';
+import { WORK_QUEUE_METHODS } from './ports/work-queue.js';
 import { Redactor } from './redaction/redact.js';
 import { RedactionRules, type RedactionRulesInput } from './redaction/redaction-rules.js';
 import {
@@ -47,12 +48,7 @@ const CardBindingModuleOptions = z.object({
         'listCards',
         'getCard',
         'removeCard',
-        'claimWork',
-        'completeWork',
-        'retryWork',
-        'failWork',
-        'listWork',
-        'listExpiredBindings',
+        ...WORK_QUEUE_METHODS,
       ]),
       'must implement BindingStore',
     )

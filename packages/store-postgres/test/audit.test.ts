@@ -1,21 +1,9 @@
 import type { AuditEntry } from '@cardbind/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresBindingStore, type PostgresBindingStore } from '../src/index.js';
-import { createTestDatabase, type TestDatabase } from './support/databases.js';
-import { bindingRecord, newToken, savedCard, testKeys } from './support/fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { storeOnTestDatabase } from './support/databases.js';
+import { bindingRecord, newToken, savedCard } from './support/fixtures.js';
 
-let db: TestDatabase;
-let store: PostgresBindingStore;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  store = await createPostgresBindingStore({ connectionString: db.url, keys: testKeys().config });
-});
-
-afterAll(async () => {
-  await store?.close();
-  await db?.drop();
-});
+const world = storeOnTestDatabase();
 
 describe('durable audit', () => {
   it('writes one row per transition with the transition, in version order, with everything the caller gave', async () => {
@@ -50,21 +38,26 @@ describe('durable audit', () => {
       failureCode: 'CARD_DECLINED',
       providerCode: 'AMOUNT_EXCEED',
     };
-    await store.create(record, created);
-    await store.update(record.id, 0, { status: 'processing', updatedAt: at(5) }, { audit: returned });
+    await world.store.create(record, created);
+    await world.store.update(record.id, 0, { status: 'processing', updatedAt: at(5) }, { audit: returned });
     const failure = {
       code: 'CARD_DECLINED' as const,
       message: 'Declined',
       retryable: false,
       providerCode: 'AMOUNT_EXCEED',
     };
-    await store.update(record.id, 1, { status: 'failed', failure, updatedAt: at(9) }, { audit: failed });
-    expect(await store.listAudit(record.id)).toEqual([created, returned, failed]);
+    await world.store.update(
+      record.id,
+      1,
+      { status: 'failed', failure, updatedAt: at(9) },
+      { audit: failed },
+    );
+    expect(await world.store.listAudit(record.id)).toEqual([created, returned, failed]);
   });
 
   it('numbers each row with the version the database gave the record, and writes it with the card', async () => {
     const record = bindingRecord();
-    await store.create(record, {
+    await world.store.create(record, {
       bindingId: record.id,
       version: 0,
       from: null,
@@ -72,7 +65,7 @@ describe('durable audit', () => {
       trigger: 'start',
       at: record.createdAt,
     });
-    const result = await store.update(
+    const result = await world.store.update(
       record.id,
       0,
       { status: 'succeeded', updatedAt: record.updatedAt },
@@ -90,7 +83,7 @@ describe('durable audit', () => {
       },
     );
     expect(result.ok && result.record.version).toBe(1);
-    expect((await store.listAudit(record.id)).map((entry) => entry.version)).toEqual([0, 1]);
+    expect((await world.store.listAudit(record.id)).map((entry) => entry.version)).toEqual([0, 1]);
   });
 
   it('an idempotent repeat of create writes no second row; an unknown binding has no history', async () => {
@@ -103,10 +96,10 @@ describe('durable audit', () => {
       trigger: 'start',
       at: record.createdAt,
     };
-    await store.create(record, audit);
+    await world.store.create(record, audit);
     const repeat = bindingRecord({ customer: record.customer, idempotencyKey: 'again' });
-    await store.create(repeat, { ...audit, bindingId: repeat.id });
-    expect(await store.listAudit(record.id)).toEqual([audit]);
-    expect(await store.listAudit(repeat.id)).toEqual([]);
+    await world.store.create(repeat, { ...audit, bindingId: repeat.id });
+    expect(await world.store.listAudit(record.id)).toEqual([audit]);
+    expect(await world.store.listAudit(repeat.id)).toEqual([]);
   });
 });

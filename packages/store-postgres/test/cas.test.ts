@@ -1,45 +1,25 @@
 import { CardBindingError, toCardView, type BindingPatch } from '@cardbind/core';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresBindingStore, type PostgresBindingStore } from '../src/index.js';
-import { createTestDatabase, inspectPool, type TestDatabase } from './support/databases.js';
-import {
-  bindingRecord,
-  creationAudit,
-  newToken,
-  savedCard,
-  testKeys,
-  transitionAudit,
-} from './support/fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { storeOnTestDatabase } from './support/databases.js';
+import { bindingRecord, creationAudit, newToken, savedCard, transitionAudit } from './support/fixtures.js';
 
-let db: TestDatabase;
-let store: PostgresBindingStore;
-let sql: pg.Pool;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  store = await createPostgresBindingStore({ connectionString: db.url, keys: testKeys().config });
-  sql = inspectPool(db.url);
-});
-
-afterAll(async () => {
-  await store?.close();
-  await sql?.end();
-  await db?.drop();
-});
+const world = storeOnTestDatabase();
 
 async function count(table: string, where: string, params: unknown[]): Promise<number> {
-  const result = await sql.query(`SELECT count(*)::int AS n FROM cardbind.${table} WHERE ${where}`, params);
+  const result = await world.sql.query(
+    `SELECT count(*)::int AS n FROM cardbind.${table} WHERE ${where}`,
+    params,
+  );
   return Number(result.rows[0]?.n);
 }
 
 describe('create', () => {
   it('stores the record exactly and writes its creation audit row', async () => {
     const record = bindingRecord({ idempotencyKey: 'key-1', returnUrl: 'https://shop.example/back' });
-    const result = await store.create(record, creationAudit(record));
+    const result = await world.store.create(record, creationAudit(record));
     expect(result).toEqual({ created: true, record });
-    expect(await store.get(record.id)).toEqual(record);
-    expect(await store.listAudit(record.id)).toEqual([creationAudit(record)]);
+    expect(await world.store.get(record.id)).toEqual(record);
+    expect(await world.store.listAudit(record.id)).toEqual([creationAudit(record)]);
   });
 
   it('returns the existing binding for a repeated (customer, idempotency key), even 20 at once', async () => {
@@ -47,49 +27,51 @@ describe('create', () => {
     const racers = Array.from({ length: 20 }, (_, i) =>
       i === 0 ? first : bindingRecord({ customer: first.customer, idempotencyKey: 'same' }),
     );
-    const results = await Promise.all(racers.map((record) => store.create(record, creationAudit(record))));
+    const results = await Promise.all(
+      racers.map((record) => world.store.create(record, creationAudit(record))),
+    );
     const created = results.filter((result) => result.created);
     expect(created).toHaveLength(1);
     const winner = created[0]?.record;
     for (const result of results) expect(result.record).toEqual(winner);
     expect(await count('bindings', 'customer_id = $1', [first.customer.id])).toBe(1);
     expect(await count('binding_audit', 'binding_id = ANY($1)', [racers.map((r) => r.id)])).toBe(1);
-    expect(await store.findByIdempotencyKey(first.customer.id, 'same')).toEqual(winner);
+    expect(await world.store.findByIdempotencyKey(first.customer.id, 'same')).toEqual(winner);
   });
 
   it('refuses an id collision with a retryable INVALID_STATE and writes nothing', async () => {
     const record = bindingRecord();
-    await store.create(record, creationAudit(record));
+    await world.store.create(record, creationAudit(record));
     const clash = bindingRecord({ id: record.id, lookupKeys: ['other-key'] });
-    const error = await store.create(clash, creationAudit(clash)).catch((e: unknown) => e);
+    const error = await world.store.create(clash, creationAudit(clash)).catch((e: unknown) => e);
     expect(CardBindingError.is(error, 'INVALID_STATE')).toBe(true);
     expect(error).toMatchObject({ retryable: true });
-    expect(await store.get(record.id)).toEqual(record);
-    expect(await store.findByLookupKey('payture', 'other-key')).toBeUndefined();
-    expect(await store.listAudit(record.id)).toHaveLength(1);
+    expect(await world.store.get(record.id)).toEqual(record);
+    expect(await world.store.findByLookupKey('payture', 'other-key')).toBeUndefined();
+    expect(await world.store.listAudit(record.id)).toHaveLength(1);
   });
 
   it('finds a binding by its lookup keys, and refuses a second binding with the same key', async () => {
     const record = bindingRecord({ lookupKeys: ['order-1', 'session-1'] });
-    await store.create(record, creationAudit(record));
-    expect(await store.findByLookupKey('payture', 'session-1')).toEqual(record);
-    expect(await store.findByLookupKey('payonline', 'session-1')).toBeUndefined();
+    await world.store.create(record, creationAudit(record));
+    expect(await world.store.findByLookupKey('payture', 'session-1')).toEqual(record);
+    expect(await world.store.findByLookupKey('payonline', 'session-1')).toBeUndefined();
 
     const second = bindingRecord({ lookupKeys: ['session-1'] });
-    await expect(store.create(second, creationAudit(second))).rejects.toMatchObject({
+    await expect(world.store.create(second, creationAudit(second))).rejects.toMatchObject({
       code: 'INVALID_STATE',
       retryable: false,
     });
     // The whole create rolled back: no binding, no audit row.
-    expect(await store.get(second.id)).toBeUndefined();
-    expect(await store.listAudit(second.id)).toEqual([]);
+    expect(await world.store.get(second.id)).toBeUndefined();
+    expect(await world.store.listAudit(second.id)).toEqual([]);
   });
 });
 
 describe('update: compare-and-set on version', () => {
   it('of 50 racing updates on one version exactly one wins; the others see the winner', async () => {
     const record = bindingRecord();
-    await store.create(record, creationAudit(record));
+    await world.store.create(record, creationAudit(record));
     const patches: BindingPatch[] = Array.from({ length: 50 }, (_, i) => ({
       status: 'processing',
       providerRef: { ...record.providerRef, racer: i },
@@ -97,19 +79,19 @@ describe('update: compare-and-set on version', () => {
     }));
     const results = await Promise.all(
       patches.map((patch) =>
-        store.update(record.id, 0, patch, { audit: transitionAudit(record, 'processing') }),
+        world.store.update(record.id, 0, patch, { audit: transitionAudit(record, 'processing') }),
       ),
     );
     const winners = results.flatMap((result) => (result.ok ? [result.record] : []));
     expect(winners).toHaveLength(1);
     expect(winners[0]?.version).toBe(1);
     for (const result of results) if (!result.ok) expect(result.current).toEqual(winners[0]);
-    expect(await store.listAudit(record.id)).toHaveLength(2);
+    expect(await world.store.listAudit(record.id)).toHaveLength(2);
   });
 
   it('saves the card in the same transaction: 50 racers with the same token leave one card', async () => {
     const record = bindingRecord();
-    await store.create(record, creationAudit(record));
+    await world.store.create(record, creationAudit(record));
     const token = newToken();
     const patch: BindingPatch = {
       status: 'succeeded',
@@ -117,7 +99,7 @@ describe('update: compare-and-set on version', () => {
     };
     const results = await Promise.all(
       Array.from({ length: 50 }, () =>
-        store.update(record.id, 0, patch, {
+        world.store.update(record.id, 0, patch, {
           card: savedCard(record, token),
           audit: transitionAudit(record, 'succeeded'),
         }),
@@ -129,7 +111,7 @@ describe('update: compare-and-set on version', () => {
     expect(card?.token).toBe(token);
     expect(winners[0]?.record.card).toEqual(card && toCardView(card));
     expect(await count('cards', 'binding_id = $1', [record.id])).toBe(1);
-    expect(await store.listCards(record.customer.id)).toEqual([card]);
+    expect(await world.store.listCards(record.customer.id)).toEqual([card]);
   });
 
   it('keeps the card the customer already has for the same token, and makes it the binding card', async () => {
@@ -138,8 +120,8 @@ describe('update: compare-and-set on version', () => {
     const token = newToken();
     const saved = [];
     for (const record of [first, second]) {
-      await store.create(record, creationAudit(record));
-      const result = await store.update(
+      await world.store.create(record, creationAudit(record));
+      const result = await world.store.update(
         record.id,
         0,
         { status: 'succeeded', updatedAt: record.updatedAt },
@@ -150,13 +132,13 @@ describe('update: compare-and-set on version', () => {
     }
     expect(saved[1]?.card).toEqual(saved[0]?.card);
     expect(saved[1]?.record.card?.bindingId).toBe(first.id);
-    expect(await store.listCards(first.customer.id)).toHaveLength(1);
+    expect(await world.store.listCards(first.customer.id)).toHaveLength(1);
   });
 
   it('a lost race writes nothing: no card, no audit row', async () => {
     const record = bindingRecord();
-    await store.create(record, creationAudit(record));
-    const stale = await store.update(
+    await world.store.create(record, creationAudit(record));
+    const stale = await world.store.update(
       record.id,
       7,
       { status: 'succeeded', updatedAt: record.updatedAt },
@@ -164,9 +146,9 @@ describe('update: compare-and-set on version', () => {
     );
     expect(stale).toEqual({ ok: false, current: record });
     expect(await count('cards', 'binding_id = $1', [record.id])).toBe(0);
-    expect(await store.listAudit(record.id)).toHaveLength(1);
+    expect(await world.store.listAudit(record.id)).toHaveLength(1);
     expect(
-      await store.update(
+      await world.store.update(
         'missing',
         0,
         { status: 'failed', updatedAt: record.updatedAt },
@@ -179,13 +161,13 @@ describe('update: compare-and-set on version', () => {
 
   it('rolls back the version, the card and the audit row together when a later statement fails', async () => {
     const record = bindingRecord();
-    await store.create(record, creationAudit(record));
+    await world.store.create(record, creationAudit(record));
     // Plant the audit row the update will try to write: its insert is the transaction's last statement.
-    await sql.query(
+    await world.sql.query(
       `INSERT INTO cardbind.binding_audit (binding_id, version, to_status, trigger, at) VALUES ($1, 1, 'failed', 'sweep', now())`,
       [record.id],
     );
-    const error = await store
+    const error = await world.store
       .update(
         record.id,
         0,
@@ -194,22 +176,22 @@ describe('update: compare-and-set on version', () => {
       )
       .catch((e: unknown) => e);
     expect(CardBindingError.is(error, 'STORE_UNAVAILABLE')).toBe(true);
-    expect(await store.get(record.id)).toEqual(record);
+    expect(await world.store.get(record.id)).toEqual(record);
     expect(await count('cards', 'binding_id = $1', [record.id])).toBe(0);
   });
 
   it('applies a patch like the in-memory store: absent keys kept, keys present as undefined cleared', async () => {
     const record = bindingRecord();
-    await store.create(record, creationAudit(record));
+    await world.store.create(record, creationAudit(record));
     const failure = { code: 'CARD_DECLINED' as const, message: 'Declined', retryable: false };
-    const failed = await store.update(
+    const failed = await world.store.update(
       record.id,
       0,
       { status: 'processing', updatedAt: record.updatedAt, failure },
       { audit: transitionAudit(record, 'processing') },
     );
     expect(failed.ok && failed.record).toMatchObject({ nextAction: record.nextAction, failure, version: 1 });
-    const cleared = await store.update(
+    const cleared = await world.store.update(
       record.id,
       1,
       { status: 'requires_action', updatedAt: record.updatedAt, nextAction: undefined, failure: undefined },
@@ -217,19 +199,19 @@ describe('update: compare-and-set on version', () => {
     );
     expect(cleared.ok && cleared.record.nextAction).toBeUndefined();
     expect(cleared.ok && cleared.record.failure).toBeUndefined();
-    expect(await store.get(record.id)).toEqual(cleared.ok && cleared.record);
+    expect(await world.store.get(record.id)).toEqual(cleared.ok && cleared.record);
   });
 });
 
 describe('cards', () => {
   it('lists a customer’s cards oldest first, reads one, removes one', async () => {
     const record = bindingRecord();
-    await store.create(record, creationAudit(record));
+    await world.store.create(record, creationAudit(record));
     const older = savedCard(record, newToken(), { createdAt: new Date('2026-01-01T00:00:00Z') });
     const other = bindingRecord({ customer: record.customer });
     const newer = savedCard(other, newToken());
-    await store.create(other, creationAudit(other));
-    await store.update(
+    await world.store.create(other, creationAudit(other));
+    await world.store.update(
       other.id,
       0,
       { status: 'succeeded', updatedAt: other.updatedAt },
@@ -238,7 +220,7 @@ describe('cards', () => {
         audit: transitionAudit(other, 'succeeded'),
       },
     );
-    await store.update(
+    await world.store.update(
       record.id,
       0,
       { status: 'succeeded', updatedAt: record.updatedAt },
@@ -247,21 +229,23 @@ describe('cards', () => {
         audit: transitionAudit(record, 'succeeded'),
       },
     );
-    const cards = await store.listCards(record.customer.id);
+    const cards = await world.store.listCards(record.customer.id);
     expect(cards.map((card) => card.id)).toEqual([older.id, newer.id]);
-    expect(await store.getCard(older.id)).toEqual(older);
-    expect(await store.removeCard(older.id)).toBe(true);
-    expect(await store.removeCard(older.id)).toBe(false);
-    expect(await store.getCard(older.id)).toBeUndefined();
+    expect(await world.store.getCard(older.id)).toEqual(older);
+    expect(await world.store.removeCard(older.id)).toBe(true);
+    expect(await world.store.removeCard(older.id)).toBe(false);
+    expect(await world.store.getCard(older.id)).toBeUndefined();
   });
 });
 
 describe('rows are parsed, never cast', () => {
   it('a row edited into something that is not a BindingRecord is a clear error naming the field', async () => {
     const record = bindingRecord();
-    await store.create(record, creationAudit(record));
-    await sql.query(`UPDATE cardbind.bindings SET customer = '{"id": 987654321}' WHERE id = $1`, [record.id]);
-    const error = await store.get(record.id).catch((e: unknown) => e);
+    await world.store.create(record, creationAudit(record));
+    await world.sql.query(`UPDATE cardbind.bindings SET customer = '{"id": 987654321}' WHERE id = $1`, [
+      record.id,
+    ]);
+    const error = await world.store.get(record.id).catch((e: unknown) => e);
     expect(CardBindingError.is(error, 'STORE_UNAVAILABLE')).toBe(true);
     expect(error).toMatchObject({ retryable: false });
     expect(String(error)).toContain('customer.id');

@@ -1,32 +1,9 @@
 import type { BindingRecord, BindingStatus, NewWorkItem } from '@cardbind/core';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresBindingStore, type PostgresBindingStore } from '../src/index.js';
-import { createTestDatabase, inspectPool, type TestDatabase } from './support/databases.js';
-import {
-  bindingRecord,
-  creationAudit,
-  newToken,
-  savedCard,
-  testKeys,
-  transitionAudit,
-} from './support/fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { storeOnTestDatabase } from './support/databases.js';
+import { bindingRecord, creationAudit, newToken, savedCard, transitionAudit } from './support/fixtures.js';
 
-let db: TestDatabase;
-let store: PostgresBindingStore;
-let sql: pg.Pool;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  store = await createPostgresBindingStore({ connectionString: db.url, keys: testKeys().config });
-  sql = inspectPool(db.url);
-});
-
-afterAll(async () => {
-  await store?.close();
-  await sql?.end();
-  await db?.drop();
-});
+const world = storeOnTestDatabase();
 
 const CUTOFF = new Date('2026-06-01T00:00:00Z');
 
@@ -47,13 +24,15 @@ function workOf(record: BindingRecord): NewWorkItem[] {
 async function finishWork(record: BindingRecord): Promise<void> {
   const now = new Date(record.createdAt.getTime() + 1_000);
   const ids = [`${record.id}.done`, `${record.id}.failed`];
-  expect(await store.claimWork({ now, owner: 'w', leaseMs: 1_000, limit: 2, ids })).toHaveLength(2);
-  expect(await store.completeWork(`${record.id}.done`, 'w', now)).toBe(true);
-  expect(await store.failWork(`${record.id}.failed`, 'w', { errorCode: 'DEADLINE_PASSED', now })).toBe(true);
+  expect(await world.store.claimWork({ now, owner: 'w', leaseMs: 1_000, limit: 2, ids })).toHaveLength(2);
+  expect(await world.store.completeWork(`${record.id}.done`, 'w', now)).toBe(true);
+  expect(await world.store.failWork(`${record.id}.failed`, 'w', { errorCode: 'DEADLINE_PASSED', now })).toBe(
+    true,
+  );
 }
 
 async function workStatuses(record: BindingRecord): Promise<string[]> {
-  return (await store.listWork({ bindingId: record.id })).map(
+  return (await world.store.listWork({ bindingId: record.id })).map(
     (item) => `${item.id.slice(record.id.length)} ${item.status}`,
   );
 }
@@ -61,10 +40,10 @@ async function workStatuses(record: BindingRecord): Promise<string[]> {
 /** A binding that moved to `status` at `endedAt` (or stayed open, created then), with its work. */
 async function bindingEndedAt(status: BindingStatus, endedAt: Date) {
   const record = bindingRecord({ createdAt: endedAt, updatedAt: endedAt });
-  await store.create(record, creationAudit(record), workOf(record));
+  await world.store.create(record, creationAudit(record), workOf(record));
   await finishWork(record);
   if (status === 'requires_action') return { record, card: undefined };
-  const result = await store.update(
+  const result = await world.store.update(
     record.id,
     0,
     { status, updatedAt: endedAt },
@@ -93,29 +72,29 @@ async function seed() {
 describe('purgeTerminalBindings', () => {
   it('deletes terminal bindings that ended before the cutoff with their lookup keys, keeping cards and history', async () => {
     const { purged, kept } = await seed();
-    expect(await store.purgeTerminalBindings({ olderThan: CUTOFF, batchSize: 2 })).toEqual({
+    expect(await world.store.purgeTerminalBindings({ olderThan: CUTOFF, batchSize: 2 })).toEqual({
       bindings: 3,
       auditRows: 0,
       workItems: 6,
     });
     for (const { record } of purged) {
-      expect(await store.get(record.id)).toBeUndefined();
-      expect(await store.findByLookupKey(record.provider, record.lookupKeys[0] ?? '')).toBeUndefined();
-      expect(await store.listAudit(record.id)).toHaveLength(2);
+      expect(await world.store.get(record.id)).toBeUndefined();
+      expect(await world.store.findByLookupKey(record.provider, record.lookupKeys[0] ?? '')).toBeUndefined();
+      expect(await world.store.listAudit(record.id)).toHaveLength(2);
       // Finished work goes with the binding; work still to do stays (the worker finds the binding gone).
       expect(await workStatuses(record)).toEqual(['.pending pending']);
     }
     const card = purged[0]?.card;
-    expect(card && (await store.getCard(card.id))).toEqual(card);
+    expect(card && (await world.store.getCard(card.id))).toEqual(card);
     for (const { record } of kept) {
-      expect(await store.get(record.id)).toEqual(record);
+      expect(await world.store.get(record.id)).toEqual(record);
       expect((await workStatuses(record)).sort()).toEqual([
         '.done done',
         '.failed failed',
         '.pending pending',
       ]);
     }
-    const orphans = await sql.query(
+    const orphans = await world.sql.query(
       `SELECT count(*)::int AS n FROM cardbind.binding_lookup_keys k
         WHERE NOT EXISTS (SELECT 1 FROM cardbind.bindings b WHERE b.id = k.binding_id)`,
     );
@@ -124,14 +103,16 @@ describe('purgeTerminalBindings', () => {
 
   it('with includeAudit also deletes the purged bindings’ audit rows', async () => {
     const { purged, kept } = await seed();
-    const result = await store.purgeTerminalBindings({ olderThan: CUTOFF, includeAudit: true });
+    const result = await world.store.purgeTerminalBindings({ olderThan: CUTOFF, includeAudit: true });
     expect(result).toEqual({ bindings: 3, auditRows: 6, workItems: 6 });
-    for (const { record } of purged) expect(await store.listAudit(record.id)).toEqual([]);
-    for (const { record } of kept) expect((await store.listAudit(record.id)).length).toBeGreaterThan(0);
+    for (const { record } of purged) expect(await world.store.listAudit(record.id)).toEqual([]);
+    for (const { record } of kept) expect((await world.store.listAudit(record.id)).length).toBeGreaterThan(0);
   });
 
   it('refuses options that make no sense with CONFIG_INVALID', async () => {
-    await expect(store.purgeTerminalBindings({ olderThan: CUTOFF, batchSize: 0 })).rejects.toMatchObject({
+    await expect(
+      world.store.purgeTerminalBindings({ olderThan: CUTOFF, batchSize: 0 }),
+    ).rejects.toMatchObject({
       code: 'CONFIG_INVALID',
       field: 'batchSize',
     });

@@ -1,6 +1,16 @@
 import type { BindingRecord } from '../binding/binding.js';
 import type { WorkItem, WorkStatus } from '../work/work-item.js';
 
+/** The methods a store's work queue has: what module and test suites check a host's store for. */
+export const WORK_QUEUE_METHODS = [
+  'claimWork',
+  'completeWork',
+  'retryWork',
+  'failWork',
+  'listWork',
+  'listExpiredBindings',
+] as const;
+
 export interface ClaimWorkInput {
   now: Date;
   /** Who holds the claimed items (one id per worker or service instance). */

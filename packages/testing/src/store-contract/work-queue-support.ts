@@ -1,15 +1,16 @@
-import type { BindingStore, ClaimWorkInput, NewWorkItem, WorkItem, WorkQueue } from '@cardbind/core';
+import {
+  type BindingRecord,
+  type BindingStore,
+  type ClaimWorkInput,
+  type NewWorkItem,
+  WORK_QUEUE_METHODS,
+  type WorkItem,
+  type WorkQueue,
+} from '@cardbind/core';
+import type { StoreFixtures } from './store-fixtures.js';
 import type { StoreContractCase } from './store-contract-case.js';
 import { holds, StoreContractViolation } from './store-contract-violation.js';
-
-const WORK_QUEUE_METHODS = [
-  'claimWork',
-  'completeWork',
-  'retryWork',
-  'failWork',
-  'listWork',
-  'listExpiredBindings',
-] as const;
+import { same } from './with-store.js';
 
 function hasWorkQueue(store: BindingStore & Partial<WorkQueue>): store is BindingStore & WorkQueue {
   return (
@@ -152,4 +153,34 @@ export function claimedNone(
 /** `at` moved on by `ms`. */
 export function later(at: Date, ms: number): Date {
   return new Date(at.getTime() + ms);
+}
+
+/** Creates `record` with `items` as the work of its creation; a store that refuses it fails the case. */
+export async function createWithWork(
+  storeContractCase: StoreContractCase,
+  store: BindingStore,
+  f: StoreFixtures,
+  record: BindingRecord,
+  items: readonly NewWorkItem[],
+): Promise<void> {
+  const creation = await store.create(record, f.creationAudit(record), items);
+  holds(storeContractCase, creation.created, () => `create(${record.id}) returned created: false`);
+}
+
+/** A claim naming only `item`, by `holder`: it must return just that item, leased to the holder. */
+export async function claimOnly(
+  storeContractCase: StoreContractCase,
+  store: BindingStore,
+  item: NewWorkItem,
+  holder: Parameters<typeof claimedView>[1],
+  label: string,
+): Promise<void> {
+  const claimed = await store.claimWork({
+    owner: holder.owner,
+    now: holder.now,
+    leaseMs: holder.leaseMs,
+    limit: 1,
+    ids: [item.id],
+  });
+  same(storeContractCase, claimed.map(workView), [claimedView(item, holder)], label);
 }

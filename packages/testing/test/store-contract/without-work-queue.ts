@@ -1,13 +1,4 @@
-import type { BindingStore } from '@cardbind/core';
-
-const WORK_QUEUE_METHODS = [
-  'claimWork',
-  'completeWork',
-  'retryWork',
-  'failWork',
-  'listWork',
-  'listExpiredBindings',
-];
+import { type BindingStore, WORK_QUEUE_METHODS } from '@cardbind/core';
 
 /**
  * Only the binding half of `inner`, as a host store written in plain JavaScript before background work

@@ -4,11 +4,12 @@ import { same, withStore } from '../with-store.js';
 import {
   byId,
   claimedNone,
-  claimedView,
   later,
   requireWorkQueue,
   settledView,
   workView,
+  claimOnly,
+  createWithWork,
 } from '../work-queue-support.js';
 
 const LEASE_MS = 60_000;
@@ -24,16 +25,10 @@ export async function workFailCase(factory: StoreFactory): Promise<void> {
     const fresh = f.binding();
     const item = f.workItem(fresh, { kind: 'binding.after_failure', payload: {} });
     const waiting = f.workItem(fresh, { runAt: f.at(500) });
-    const creation = await store.create(fresh, f.creationAudit(fresh), [item, waiting]);
-    holds('workFail', creation.created, () => `create(${fresh.id}) returned created: false`);
+    await createWithWork('workFail', store, f, fresh, [item, waiting]);
     const ids = [item.id];
     const holder = { owner: `holder_${f.run}`, now: f.at(10), leaseMs: LEASE_MS };
-    same(
-      'workFail',
-      (await store.claimWork({ ...holder, limit: 1, ids })).map(workView),
-      [claimedView(item, holder)],
-      'the claim',
-    );
+    await claimOnly('workFail', store, item, holder, 'the claim');
     const now = later(holder.now, 100);
     holds(
       'workFail',

@@ -8,6 +8,8 @@ import {
   requireWorkQueue,
   settledView,
   workView,
+  claimOnly,
+  createWithWork,
 } from '../work-queue-support.js';
 
 const SHORT_LEASE_MS = 5_000;
@@ -24,16 +26,10 @@ export async function workLeaseCase(factory: StoreFactory): Promise<void> {
     const store = requireWorkQueue('workLease', sut.store);
     const fresh = f.binding();
     const item = f.workItem(fresh);
-    const creation = await store.create(fresh, f.creationAudit(fresh), [item]);
-    holds('workLease', creation.created, () => `create(${fresh.id}) returned created: false`);
+    await createWithWork('workLease', store, f, fresh, [item]);
     const ids = [item.id];
     const first = { owner: `first_${f.run}`, now: f.at(10), leaseMs: SHORT_LEASE_MS };
-    same(
-      'workLease',
-      (await store.claimWork({ ...first, limit: 1, ids })).map(workView),
-      [claimedView(item, first)],
-      'the first claim',
-    );
+    await claimOnly('workLease', store, item, first, 'the first claim');
 
     const leaseEnds = later(first.now, SHORT_LEASE_MS);
     const second = { owner: `second_${f.run}`, leaseMs: LEASE_MS };

@@ -3,11 +3,12 @@ import type { StoreFactory } from '../store-under-test.js';
 import { same, withStore } from '../with-store.js';
 import {
   claimedNone,
-  claimedView,
   later,
   requireWorkQueue,
   settledView,
   workView,
+  claimOnly,
+  createWithWork,
 } from '../work-queue-support.js';
 
 const LEASE_MS = 60_000;
@@ -22,16 +23,10 @@ export async function workRetryCase(factory: StoreFactory): Promise<void> {
     const store = requireWorkQueue('workRetry', sut.store);
     const fresh = f.binding();
     const item = f.workItem(fresh, { kind: 'binding.after_success', payload: {} });
-    const creation = await store.create(fresh, f.creationAudit(fresh), [item]);
-    holds('workRetry', creation.created, () => `create(${fresh.id}) returned created: false`);
+    await createWithWork('workRetry', store, f, fresh, [item]);
     const ids = [item.id];
     const first = { owner: `first_${f.run}`, now: f.at(10), leaseMs: LEASE_MS };
-    same(
-      'workRetry',
-      (await store.claimWork({ ...first, limit: 1, ids })).map(workView),
-      [claimedView(item, first)],
-      'the first claim',
-    );
+    await claimOnly('workRetry', store, item, first, 'the first claim');
 
     const retryAt = later(first.now, 30_000);
     holds(
@@ -73,10 +68,11 @@ export async function workRetryCase(factory: StoreFactory): Promise<void> {
       runAt: retryAt,
       lastErrorCode: 'PROVIDER_UNAVAILABLE',
     };
-    same(
+    await claimOnly(
       'workRetry',
-      (await store.claimWork({ ...second, limit: 1, ids })).map(workView),
-      [claimedView(item, second)],
+      store,
+      item,
+      second,
       'the claim at the retry\u2019s runAt (attempts counted, the last error kept)',
     );
     const again = later(retryAt, 120_000);

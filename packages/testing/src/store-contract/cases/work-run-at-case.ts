@@ -8,6 +8,7 @@ import {
   claimUntilDry,
   requireWorkQueue,
   workView,
+  createWithWork,
 } from '../work-queue-support.js';
 
 const LEASE_MS = 60_000;
@@ -23,8 +24,7 @@ export async function workRunAtCase(factory: StoreFactory): Promise<void> {
     const fresh = f.binding();
     const soon = f.workItem(fresh, { runAt: f.at(20) });
     const later = f.workItem(fresh, { runAt: f.at(30) });
-    const creation = await store.create(fresh, f.creationAudit(fresh), [soon, later]);
-    holds('workRunAt', creation.created, () => `create(${fresh.id}) returned created: false`);
+    await createWithWork('workRunAt', store, f, fresh, [soon, later]);
     const ids = [soon.id, later.id];
     const owner = `owner_${f.run}`;
     const claimAt = (now: Date, limit = 10) => store.claimWork({ now, owner, leaseMs: LEASE_MS, limit, ids });
