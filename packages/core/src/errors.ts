@@ -20,6 +20,18 @@ export const CardBindingErrorCode = z.enum([
   'CALLBACK_REJECTED',
   'INSECURE_URL',
   'ABORTED',
+  'CHARGE_NOT_FOUND',
+  'REFUND_NOT_FOUND',
+  /** The same idempotency key with other parameters (Stripe's rule). */
+  'IDEMPOTENCY_KEY_REUSED',
+  /** The last decline on this card forbids a new attempt yet (or ever): see the failure's advice. */
+  'RETRY_NOT_ALLOWED',
+  'AMOUNT_INVALID',
+  'REFUND_EXCEEDS_CHARGE',
+  /** The provider does not offer this operation (charging, refunds, a relayed rebill). */
+  'NOT_SUPPORTED',
+  /** The customer did not complete the charge's action (3-D Secure) in time. */
+  'ACTION_EXPIRED',
 ]);
 export type CardBindingErrorCode = z.infer<typeof CardBindingErrorCode>;
 

@@ -28,6 +28,40 @@ export {
   type RemoveCardContext,
 } from './provider.js';
 export { BindingStatus } from './binding/status.js';
+export { Money, minorDigits, toMajorString, fromMajorString } from './charge/money.js';
+export { RetryAdvice } from './charge/retry-advice.js';
+export { ChargeStatus, RefundStatus } from './charge/charge-status.js';
+export { Charge, ChargeRecord, ChargeFailure, toCharge } from './charge/charge.js';
+export { Refund, RefundRecord, toRefund } from './charge/refund.js';
+export { ChargeAuditEntry, ChargeTrigger } from './charge/charge-audit.js';
+export {
+  isChargeSettled,
+  canChargeTransition,
+  canRefundTransition,
+  planChargeTransition,
+  chargeFailure,
+  type ChargePatch,
+  type RefundPatch,
+} from './charge/charge-state.js';
+export {
+  ChargeOutcome,
+  ChargeCheckOutcome,
+  RefundOutcome,
+  RefundCheckOutcome,
+  type ChargingOperations,
+  type ProviderChargeContext,
+  type ProviderChargeStateContext,
+  type ProviderChargeActionContext,
+  type ProviderRefundContext,
+} from './charge/charge-provider.js';
+export {
+  type ChargeStore,
+  type ChargeCas,
+  type ChargeFilter,
+  type ChargeUpdateResult,
+  type RefundUpdateResult,
+  CHARGE_STORE_METHODS,
+} from './ports/charge-store.js';
 export { Binding, BindingRecord, toBinding } from './binding/binding.js';
 export {
   isTerminal,

@@ -3,6 +3,7 @@ import { CardToken, type SavedCard } from './card.js';
 import type { Customer } from './customer.js';
 import { CardBindingError } from './errors.js';
 import { NextAction } from './next-action.js';
+import type { ChargingOperations } from './charge/charge-provider.js';
 import type { BindingStatus } from './binding/status.js';
 
 /**
@@ -158,7 +159,7 @@ export interface RemoveCardContext {
  * remember in `providerRef`, and the service persists it. Optional operations are typed as optional,
  * never discovered at run time (Omnipay's regret).
  */
-export interface CardBindingProvider {
+export interface CardBindingProvider extends ChargingOperations {
   readonly id: string;
   init(ctx: ProviderInitContext): Promise<InitOutcome>;
   /** Pull the result after the customer returns (or on a poll when the provider has no checkOrder). */

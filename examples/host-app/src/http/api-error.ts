@@ -45,6 +45,14 @@ const STATUS_BY_CODE: Readonly<Record<CardBindingErrorCode, number>> = {
   ABORTED: 503,
   // A provider handed back a URL the host may not send a customer to: our misconfiguration, not theirs.
   INSECURE_URL: 500,
+  CHARGE_NOT_FOUND: 404,
+  REFUND_NOT_FOUND: 404,
+  IDEMPOTENCY_KEY_REUSED: 409,
+  RETRY_NOT_ALLOWED: 409,
+  AMOUNT_INVALID: 400,
+  REFUND_EXCEEDS_CHARGE: 409,
+  NOT_SUPPORTED: 400,
+  ACTION_EXPIRED: 410,
 };
 
 /** The status and body for a cardbind error. Its message is safe to show: core never puts secrets in it. */
