@@ -54,6 +54,11 @@ export {
   type ProviderChargeActionContext,
   type ProviderRefundContext,
 } from './charge/charge-provider.js';
+export { InMemoryChargeStore } from './ports/memory-charge-store.js';
+export { ChargeService, type ChargeScope, type ReconcileRound } from './charge/charge-service.js';
+export { ChargeInput, RefundInput } from './charge/charge-input.js';
+export { ChargeServiceOptions, type ChargeServiceOptionsInput } from './charge/charge-options.js';
+export { applyChargePatch, applyRefundPatch } from './charge/apply-patch.js';
 export {
   type ChargeStore,
   type ChargeCas,
@@ -120,6 +125,8 @@ export {
   CARD_BINDING_LISTENER,
   CARD_BINDING_OPTIONS,
   CARD_BINDING_PROVIDER,
+  CHARGE_OPTIONS,
+  CHARGE_STORE,
   CLOCK,
   ID_GENERATOR,
   LOGGER,

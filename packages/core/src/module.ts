@@ -2,6 +2,10 @@ import { ContainerModule, type ContainerModuleLoadOptions } from 'inversify';
 import { z } from 'zod';
 import { CardBindingService } from './binding/card-binding-service.js';
 import { CardBindingWorker } from './work/card-binding-worker.js';
+import { ChargeService } from './charge/charge-service.js';
+import { ChargeServiceOptions } from './charge/charge-options.js';
+import { CHARGE_STORE_METHODS, type ChargeStore } from './ports/charge-store.js';
+import { InMemoryChargeStore } from './ports/memory-charge-store.js';
 import { CardBindingServiceOptions } from './binding/service-options.js';
 import { parseConfig } from './config.js';
 import { CardBindingError } from './errors.js';
@@ -18,6 +22,8 @@ import { RedactionRules, type RedactionRulesInput } from './redaction/redaction-
 import {
   BINDING_STORE,
   CARD_BINDING_LISTENER,
+  CHARGE_OPTIONS,
+  CHARGE_STORE,
   CARD_BINDING_OPTIONS,
   CARD_BINDING_PROVIDER,
   CLOCK,
@@ -53,6 +59,14 @@ const CardBindingModuleOptions = z.object({
       'must implement BindingStore',
     )
     .optional(),
+  /**
+   * Where charges live. Default: `store` itself when it implements ChargeStore (the PostgreSQL store
+   * does), an in-memory one when `store` is the in-memory default; otherwise charging is off.
+   */
+  chargeStore: z
+    .custom<ChargeStore>(hasMethods('chargeStore', CHARGE_STORE_METHODS), 'must implement ChargeStore')
+    .optional(),
+  charges: ChargeServiceOptions.default(ChargeServiceOptions.parse({})),
   logger: z
     .custom<Logger>(
       hasMethods('logger', ['debug', 'info', 'warn', 'error']),
@@ -85,6 +99,9 @@ export function cardBindingModule(input: CardBindingModuleOptions = {}): Contain
   const options = parseConfig(CardBindingModuleOptions, input, 'cardBindingModule');
   return new ContainerModule(({ bind }) => {
     bind(BINDING_STORE).toConstantValue(options.store ?? new InMemoryBindingStore());
+    const chargeStore = options.chargeStore ?? defaultChargeStore(options.store);
+    if (chargeStore) bind(CHARGE_STORE).toConstantValue(chargeStore);
+    bind(CHARGE_OPTIONS).toConstantValue(options.charges);
     bind(CLOCK).toConstantValue(options.clock ?? systemClock);
     bind(ID_GENERATOR).toConstantValue(options.ids ?? randomIdGenerator);
     // Built at first use, once every provider module has contributed its redaction rules.
@@ -100,8 +117,16 @@ export function cardBindingModule(input: CardBindingModuleOptions = {}): Contain
     bind(CARD_BINDING_OPTIONS).toConstantValue(options.service);
     for (const listener of options.listeners) bind(CARD_BINDING_LISTENER).toConstantValue(listener);
     bind(CardBindingService).toSelf().inSingletonScope();
+    bind(ChargeService).toSelf().inSingletonScope();
     bind(CardBindingWorker).toSelf().inSingletonScope();
   });
+}
+
+const isChargeStore = hasMethods<ChargeStore>('store', CHARGE_STORE_METHODS);
+
+function defaultChargeStore(store: BindingStore | undefined): ChargeStore | undefined {
+  if (store === undefined) return new InMemoryChargeStore();
+  return isChargeStore(store) ? store : undefined;
 }
 
 /** What a provider factory may take from the container. */

@@ -2,6 +2,8 @@ import type { ServiceIdentifier } from 'inversify';
 import type { CardBindingServiceOptions } from './binding/service-options.js';
 import type { CardBindingProvider } from './provider.js';
 import type { BindingStore } from './ports/binding-store.js';
+import type { ChargeServiceOptions } from './charge/charge-options.js';
+import type { ChargeStore } from './ports/charge-store.js';
 import type { Clock } from './ports/clock.js';
 import type { IdGenerator } from './ports/id-generator.js';
 import type { CardBindingListener } from './ports/listener.js';
@@ -17,6 +19,9 @@ export const CARD_BINDING_LISTENER: ServiceIdentifier<CardBindingListener> = Sym
   'cardbind.CardBindingListener',
 );
 export const BINDING_STORE: ServiceIdentifier<BindingStore> = Symbol.for('cardbind.BindingStore');
+/** Where charges and refunds live; the PostgreSQL store serves as both. */
+export const CHARGE_STORE: ServiceIdentifier<ChargeStore> = Symbol.for('cardbind.ChargeStore');
+export const CHARGE_OPTIONS: ServiceIdentifier<ChargeServiceOptions> = Symbol.for('cardbind.ChargeOptions');
 export const CLOCK: ServiceIdentifier<Clock> = Symbol.for('cardbind.Clock');
 export const ID_GENERATOR: ServiceIdentifier<IdGenerator> = Symbol.for('cardbind.IdGenerator');
 /** The container's logger, already wrapped in redaction. */

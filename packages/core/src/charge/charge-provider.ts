@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { SavedCard } from '../card.js';
 import { CardBindingError } from '../errors.js';
 import { NextAction } from '../next-action.js';
-import { CallbackRequest, ProviderRef } from '../provider.js';
+import type { CallbackRequest} from '../provider.js';
+import { ProviderRef } from '../provider.js';
 import type { ChargeStatus } from './charge-status.js';
 import type { Money } from './money.js';
 import { RetryAdvice } from './retry-advice.js';
@@ -77,7 +78,10 @@ export interface ProviderChargeContext {
   readonly now: Date;
 }
 
-/** An existing charge, for a check, a customer's action or a refund. */
+/**
+ * An existing charge, for a check, a customer's action or a refund. When the customer has removed the
+ * card since, `card.token` is empty: a check or a refund names the order, never the card.
+ */
 export interface ProviderChargeStateContext extends ProviderChargeContext {
   readonly status: ChargeStatus;
   readonly providerRef: ProviderRef;

@@ -1,27 +1,9 @@
-import { CardBindingError } from '../errors.js';
-import { redactText } from '../redaction/redact.js';
 import type { BindingStore } from './binding-store.js';
+import { storeGuard } from './store-guard.js';
 
-/**
- * Wraps a host's BindingStore so that its failures (a database down, a driver error) reach callers as
- * a retryable STORE_UNAVAILABLE CardBindingError, like every other cardbind failure. The driver's
- * error is kept as a redacted summary only: SQL errors quote the values they failed on.
- */
+/** A host's BindingStore whose failures reach callers as STORE_UNAVAILABLE (see store-guard.ts). */
 export function guardBindingStore(store: BindingStore): BindingStore {
-  const guard =
-    <Args extends unknown[], Result>(name: string, call: (...args: Args) => Promise<Result>) =>
-    async (...args: Args): Promise<Result> => {
-      try {
-        return await call(...args);
-      } catch (error) {
-        if (error instanceof CardBindingError) throw error;
-        const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        // STORE_UNAVAILABLE is retryable by default (errors.ts).
-        throw new CardBindingError('STORE_UNAVAILABLE', `The binding store failed (${name})`, {
-          cause: new Error(redactText(detail)),
-        });
-      }
-    };
+  const guard = storeGuard('binding store');
   return {
     create: guard('create', (record, audit, work) => store.create(record, audit, work)),
     get: guard('get', (id) => store.get(id)),

@@ -1,6 +1,7 @@
-import { inject, injectable } from 'inversify';
+import { inject, injectable, optional } from 'inversify';
 import { z } from 'zod';
 import { CardBindingService } from '../binding/card-binding-service.js';
+import { ChargeService } from '../charge/charge-service.js';
 import { parseConfig } from '../config.js';
 import type { Logger } from '../ports/logger.js';
 import { toCardBindingError } from '../to-card-binding-error.js';
@@ -23,10 +24,12 @@ export interface WorkerRound {
   work: number;
   /** Expired bindings looked at (0 when no sweep was due). */
   swept: number;
+  /** Open charges and lost refund answers asked about. */
+  reconciled: number;
 }
 
 /**
- * Runs the durable background work and the expiry sweep, in the host's process or in a process of
+ * Runs the durable background work, the expiry sweep and the charge reconciler, in the host's process or in a process of
  * its own: as many workers as you like may run against one database, since every item is claimed
  * under a lease and each binding moves by compare-and-set. `stop()` lets the round in progress
  * finish, so nothing it claimed is left half-done (an item it never reached stays pending).
@@ -40,6 +43,7 @@ export class CardBindingWorker {
   constructor(
     @inject(CardBindingService) private readonly service: CardBindingService,
     @inject(LOGGER) private readonly logger: Logger,
+    @inject(ChargeService) @optional() private readonly charges?: ChargeService,
   ) {}
 
   get running(): boolean {
@@ -82,7 +86,10 @@ export class CardBindingWorker {
   async #round(options: z.output<typeof WorkerOptions>, sweep: boolean): Promise<WorkerRound> {
     const work = await this.service.runDueWork(options.batchSize);
     const swept = sweep ? await this.service.sweepExpired(options.sweepBatchSize) : 0;
-    return { work, swept };
+    const round = this.charges
+      ? await this.charges.reconcileDue(options.batchSize)
+      : { charges: 0, refunds: 0 };
+    return { work, swept, reconciled: round.charges + round.refunds };
   }
 
   async #loop(options: z.output<typeof WorkerOptions>, signal: AbortSignal): Promise<void> {
@@ -94,7 +101,10 @@ export class CardBindingWorker {
         if (sweepDue) this.#lastSweep = now;
         const round = await this.#round(options, sweepDue);
         // A full batch means more is probably waiting: go again at once.
-        busy = round.work >= options.batchSize || round.swept >= options.sweepBatchSize;
+        busy =
+          round.work >= options.batchSize ||
+          round.swept >= options.sweepBatchSize ||
+          round.reconciled >= options.batchSize;
       } catch (error) {
         // A database outage: log and try again after the pause, never crash the host.
         const failure = toCardBindingError(error);

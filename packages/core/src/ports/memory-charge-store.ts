@@ -1,0 +1,188 @@
+import type { ChargeAuditEntry } from '../charge/charge-audit.js';
+import type { ChargeRecord } from '../charge/charge.js';
+import { applyChargePatch, applyRefundPatch } from '../charge/apply-patch.js';
+import { isChargeSettled } from '../charge/charge-state.js';
+import type { RefundRecord } from '../charge/refund.js';
+import { CardBindingError } from '../errors.js';
+import type {
+  ChargeCas,
+  ChargeFilter,
+  ChargeStore,
+  ChargeUpdateResult,
+  RefundUpdateResult,
+} from './charge-store.js';
+
+const DEFAULT_LIST_LIMIT = 100;
+
+/**
+ * For unit tests and a quick start in development only: one process, nothing survives a restart.
+ * Deploy with `@cardbind/store-postgres`, whose store implements ChargeStore too.
+ *
+ * Every method is synchronous inside, so each call is atomic with respect to the event loop. Records
+ * go in and come out as copies, as with a database.
+ */
+export class InMemoryChargeStore implements ChargeStore {
+  readonly #charges = new Map<string, ChargeRecord>();
+  readonly #chargeByKey = new Map<string, string>();
+  readonly #refunds = new Map<string, RefundRecord>();
+  readonly #refundByKey = new Map<string, string>();
+  readonly #audit = new Map<string, ChargeAuditEntry[]>();
+
+  async createCharge(
+    record: ChargeRecord,
+    audit: ChargeAuditEntry,
+  ): Promise<{ created: boolean; record: ChargeRecord }> {
+    const key = pairKey(record.customerId, record.idempotencyKey);
+    const existingId = this.#chargeByKey.get(key);
+    const existing = existingId === undefined ? undefined : this.#charges.get(existingId);
+    if (existing) return { created: false, record: structuredClone(existing) };
+    if (this.#charges.has(record.id)) {
+      throw new CardBindingError('INVALID_STATE', `Charge id collision: ${record.id}`, { retryable: true });
+    }
+    this.#charges.set(record.id, structuredClone(record));
+    this.#chargeByKey.set(key, record.id);
+    this.#appendAudit(audit);
+    return { created: true, record: structuredClone(record) };
+  }
+
+  async getCharge(id: string): Promise<ChargeRecord | undefined> {
+    return copy(this.#charges.get(id));
+  }
+
+  async findChargeByIdempotencyKey(
+    customerId: string,
+    idempotencyKey: string,
+  ): Promise<ChargeRecord | undefined> {
+    const id = this.#chargeByKey.get(pairKey(customerId, idempotencyKey));
+    return id === undefined ? undefined : copy(this.#charges.get(id));
+  }
+
+  async listCharges(filter: ChargeFilter): Promise<ChargeRecord[]> {
+    return [...this.#charges.values()]
+      .filter(
+        (charge) =>
+          (filter.customerId === undefined || charge.customerId === filter.customerId) &&
+          (filter.cardId === undefined || charge.card.id === filter.cardId) &&
+          (filter.since === undefined || charge.createdAt.getTime() >= filter.since.getTime()),
+      )
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1))
+      .slice(0, filter.limit ?? DEFAULT_LIST_LIMIT)
+      .map((charge) => structuredClone(charge));
+  }
+
+  async updateCharge(id: string, cas: ChargeCas): Promise<ChargeUpdateResult> {
+    const current = this.#charges.get(id);
+    if (!current || current.version !== cas.expectedVersion) return { ok: false, current: copy(current) };
+    const record = applyChargePatch(current, cas.patch);
+    this.#charges.set(id, record);
+    if (cas.audit) this.#appendAudit({ ...cas.audit, version: record.version });
+    return { ok: true, record: structuredClone(record) };
+  }
+
+  async listChargesToReconcile(now: Date, limit: number): Promise<ChargeRecord[]> {
+    return [...this.#charges.values()]
+      .filter(
+        (charge) =>
+          !isChargeSettled(charge.status) &&
+          charge.reconcileAt !== undefined &&
+          charge.reconcileAt.getTime() <= now.getTime(),
+      )
+      .sort((a, b) => (a.reconcileAt?.getTime() ?? 0) - (b.reconcileAt?.getTime() ?? 0))
+      .slice(0, limit)
+      .map((charge) => structuredClone(charge));
+  }
+
+  async createRefund(
+    refund: RefundRecord,
+    audit: ChargeAuditEntry,
+    charge: ChargeCas,
+  ): ReturnType<ChargeStore['createRefund']> {
+    const key = pairKey(refund.chargeId, refund.idempotencyKey);
+    const existingId = this.#refundByKey.get(key);
+    const existing = existingId === undefined ? undefined : this.#refunds.get(existingId);
+    if (existing) return { created: false, refund: structuredClone(existing) };
+    const current = this.#charges.get(refund.chargeId);
+    if (!current || current.version !== charge.expectedVersion) {
+      return { conflict: true, charge: copy(current) };
+    }
+    if (this.#refunds.has(refund.id)) {
+      throw new CardBindingError('INVALID_STATE', `Refund id collision: ${refund.id}`, { retryable: true });
+    }
+    const updated = applyChargePatch(current, charge.patch);
+    this.#charges.set(current.id, updated);
+    if (charge.audit) this.#appendAudit({ ...charge.audit, version: updated.version });
+    this.#refunds.set(refund.id, structuredClone(refund));
+    this.#refundByKey.set(key, refund.id);
+    this.#appendAudit(audit);
+    return { created: true, refund: structuredClone(refund), charge: structuredClone(updated) };
+  }
+
+  async getRefund(id: string): Promise<RefundRecord | undefined> {
+    return copy(this.#refunds.get(id));
+  }
+
+  async listRefunds(chargeId: string): Promise<RefundRecord[]> {
+    return [...this.#refunds.values()]
+      .filter((refund) => refund.chargeId === chargeId)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1))
+      .map((refund) => structuredClone(refund));
+  }
+
+  async updateRefund(
+    id: string,
+    input: Parameters<ChargeStore['updateRefund']>[1],
+  ): Promise<RefundUpdateResult> {
+    const current = this.#refunds.get(id);
+    const currentCharge = input.charge ? this.#charges.get(input.charge.id) : undefined;
+    const chargeStale =
+      input.charge !== undefined &&
+      (!currentCharge || currentCharge.version !== input.charge.expectedVersion);
+    if (!current || current.version !== input.expectedVersion || chargeStale) {
+      return {
+        ok: false,
+        refund: copy(current),
+        charge: copy(input.charge ? currentCharge : current && this.#charges.get(current.chargeId)),
+      };
+    }
+    const refund = applyRefundPatch(current, input.patch);
+    this.#refunds.set(id, refund);
+    if (input.audit) this.#appendAudit({ ...input.audit, version: refund.version });
+    if (!input.charge || !currentCharge) return { ok: true, refund: structuredClone(refund) };
+    const charge = applyChargePatch(currentCharge, input.charge.patch);
+    this.#charges.set(charge.id, charge);
+    if (input.charge.audit) this.#appendAudit({ ...input.charge.audit, version: charge.version });
+    return { ok: true, refund: structuredClone(refund), charge: structuredClone(charge) };
+  }
+
+  async listRefundsToReconcile(now: Date, limit: number): Promise<RefundRecord[]> {
+    return [...this.#refunds.values()]
+      .filter(
+        (refund) =>
+          refund.status === 'processing' &&
+          refund.reconcileAt !== undefined &&
+          refund.reconcileAt.getTime() <= now.getTime(),
+      )
+      .sort((a, b) => (a.reconcileAt?.getTime() ?? 0) - (b.reconcileAt?.getTime() ?? 0))
+      .slice(0, limit)
+      .map((refund) => structuredClone(refund));
+  }
+
+  async listChargeAudit(chargeId: string): Promise<ChargeAuditEntry[]> {
+    return structuredClone(this.#audit.get(chargeId) ?? []);
+  }
+
+  #appendAudit(entry: ChargeAuditEntry): void {
+    // Appended in commit order, which is time order within one process.
+    const history = this.#audit.get(entry.chargeId) ?? [];
+    history.push(structuredClone(entry));
+    this.#audit.set(entry.chargeId, history);
+  }
+}
+
+function pairKey(a: string, b: string): string {
+  return `${a}\u0000${b}`;
+}
+
+function copy<T>(value: T | undefined): T | undefined {
+  return value === undefined ? undefined : structuredClone(value);
+}
