@@ -5,9 +5,17 @@ import {
   type BindingPatch,
   type BindingRecord,
   type BindingStore,
+  type ChargeAuditEntry,
+  type ChargeCas,
+  type ChargeFilter,
+  type ChargeRecord,
+  type ChargeStore,
+  type ChargeUpdateResult,
   type ClaimWorkInput,
   type CreateResult,
   type NewWorkItem,
+  type RefundRecord,
+  type RefundUpdateResult,
   type SavedCard,
   type UpdateResult,
   type UpdateWrites,
@@ -17,6 +25,7 @@ import {
 } from '@cardbind/core';
 import { insertAuditRow } from './audit-writes.js';
 import { saveCardOnce } from './card-writes.js';
+import { PostgresChargeStore } from './charges/postgres-charge-store.js';
 import { driverErrorFields, toStoreError, UNIQUE_VIOLATION } from './driver-errors.js';
 import type { TokenCipher } from './keys/token-cipher.js';
 import { assertSchemaCurrent, migrateSchema, type MigrationResult } from './migrate.js';
@@ -39,17 +48,18 @@ import { insertWorkItems } from './work-item-writes.js';
 import { PostgresWorkQueue } from './work/postgres-work-queue.js';
 
 /**
- * A BindingStore and WorkQueue on PostgreSQL (a server through node-postgres, or PGlite in process:
- * the same SQL). The database does the work: compare-and-set is `UPDATE … WHERE id AND version`,
+ * A BindingStore, WorkQueue and ChargeStore on PostgreSQL (a server through node-postgres, or PGlite in
+ * process: the same SQL), so one store object serves bindings, their background work and charges. The database does the work: compare-and-set is `UPDATE … WHERE id AND version`,
  * uniqueness is constraints, each write with several statements is one transaction (so a binding is
  * never half-written and the work a transition causes commits with it), and workers claim that work
  * with `FOR UPDATE SKIP LOCKED`. Every failure leaves as a CardBindingError without SQL values in it.
  */
-export class PostgresBindingStore implements BindingStore, WorkQueue {
+export class PostgresBindingStore implements BindingStore, WorkQueue, ChargeStore {
   readonly #client: SqlClient;
   readonly #cipher: TokenCipher;
   readonly #tables: Tables;
   readonly #work: PostgresWorkQueue;
+  readonly #charges: PostgresChargeStore;
   /** The schema (PostgreSQL namespace) holding the store's tables. */
   readonly schema: string;
 
@@ -59,6 +69,7 @@ export class PostgresBindingStore implements BindingStore, WorkQueue {
     this.schema = options.schema;
     this.#tables = tablesIn(options.schema);
     this.#work = new PostgresWorkQueue(client, this.#tables);
+    this.#charges = new PostgresChargeStore(client, this.#tables);
   }
 
   /** Applies the package's pending migrations under an advisory lock; safe to call from every instance at start. */
@@ -185,6 +196,63 @@ export class PostgresBindingStore implements BindingStore, WorkQueue {
       );
       return result.rows.map(toBindingRecord);
     });
+  }
+
+  createCharge(
+    record: ChargeRecord,
+    audit: ChargeAuditEntry,
+  ): Promise<{ created: boolean; record: ChargeRecord }> {
+    return this.#guard('createCharge', () => this.#charges.createCharge(record, audit));
+  }
+
+  getCharge(id: string): Promise<ChargeRecord | undefined> {
+    return this.#guard('getCharge', () => this.#charges.getCharge(id));
+  }
+
+  findChargeByIdempotencyKey(customerId: string, idempotencyKey: string): Promise<ChargeRecord | undefined> {
+    return this.#guard('findChargeByIdempotencyKey', () =>
+      this.#charges.findChargeByIdempotencyKey(customerId, idempotencyKey),
+    );
+  }
+
+  listCharges(filter: ChargeFilter): Promise<ChargeRecord[]> {
+    return this.#guard('listCharges', () => this.#charges.listCharges(filter));
+  }
+
+  updateCharge(id: string, cas: ChargeCas): Promise<ChargeUpdateResult> {
+    return this.#guard('updateCharge', () => this.#charges.updateCharge(id, cas));
+  }
+
+  listChargesToReconcile(now: Date, limit: number): Promise<ChargeRecord[]> {
+    return this.#guard('listChargesToReconcile', () => this.#charges.listChargesToReconcile(now, limit));
+  }
+
+  createRefund(
+    refund: RefundRecord,
+    audit: ChargeAuditEntry,
+    charge: ChargeCas,
+  ): ReturnType<ChargeStore['createRefund']> {
+    return this.#guard('createRefund', () => this.#charges.createRefund(refund, audit, charge));
+  }
+
+  getRefund(id: string): Promise<RefundRecord | undefined> {
+    return this.#guard('getRefund', () => this.#charges.getRefund(id));
+  }
+
+  listRefunds(chargeId: string): Promise<RefundRecord[]> {
+    return this.#guard('listRefunds', () => this.#charges.listRefunds(chargeId));
+  }
+
+  updateRefund(id: string, input: Parameters<ChargeStore['updateRefund']>[1]): Promise<RefundUpdateResult> {
+    return this.#guard('updateRefund', () => this.#charges.updateRefund(id, input));
+  }
+
+  listRefundsToReconcile(now: Date, limit: number): Promise<RefundRecord[]> {
+    return this.#guard('listRefundsToReconcile', () => this.#charges.listRefundsToReconcile(now, limit));
+  }
+
+  listChargeAudit(chargeId: string): Promise<ChargeAuditEntry[]> {
+    return this.#guard('listChargeAudit', () => this.#charges.listChargeAudit(chargeId));
   }
 
   /** Moves card tokens under retired keys to the current key, one transaction per batch. */

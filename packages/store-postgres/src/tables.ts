@@ -12,6 +12,9 @@ export function tablesIn(schema: string) {
     cards: `${q}.cards`,
     audit: `${q}.binding_audit`,
     workItems: `${q}.work_items`,
+    charges: `${q}.charges`,
+    refunds: `${q}.refunds`,
+    chargeAudit: `${q}.charge_audit`,
     migrations: `${q}.schema_migrations`,
   } as const;
 }
@@ -25,3 +28,6 @@ export const OPEN_STATUS_SQL = `status IN ('requires_action', 'processing')`;
 
 /** Work items that will not run again. */
 export const FINISHED_WORK_SQL = `status IN ('done', 'failed')`;
+
+/** The open charge statuses as SQL, matching the partial index `charges_to_reconcile` word for word. */
+export const OPEN_CHARGE_STATUS_SQL = `status IN ('processing', 'requires_action')`;

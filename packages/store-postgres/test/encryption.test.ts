@@ -4,7 +4,9 @@ import {
   CardBindingService,
   parseConfig,
   Secret,
+  toCardView,
   type CardBindingListener,
+  type SavedCard,
 } from '@cardbind/core';
 import { paytureModule } from '@cardbind/provider-payture';
 import { startPaytureEmulator, TEST_CARDS } from '@cardbind/testing/emulators';
@@ -12,6 +14,12 @@ import { Container } from 'inversify';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresBindingStore, StoreConfig, type PostgresBindingStore } from '../src/index.js';
+import {
+  chargeCreationAudit,
+  chargeRecord,
+  refundCreationAudit,
+  refundRecord,
+} from './support/charge-fixtures.js';
 import { createTestDatabase, inspectPool, type TestDatabase } from './support/databases.js';
 import {
   bindingRecord,
@@ -62,6 +70,19 @@ async function saveCard(store: PostgresBindingStore, token = newToken()) {
   return result.card;
 }
 
+/** Charges `card` and refunds part of it: the charge tables hold the card's view, never its token. */
+async function chargeCard(store: PostgresBindingStore, card: SavedCard): Promise<void> {
+  const charge = chargeRecord({ customerId: card.customerId, card: toCardView(card), status: 'succeeded' });
+  await store.createCharge(charge, chargeCreationAudit(charge));
+  const refund = refundRecord(charge);
+  const hold = {
+    expectedVersion: 0,
+    patch: { refundingMinor: refund.amount.minor, updatedAt: charge.updatedAt },
+  };
+  const result = await store.createRefund(refund, refundCreationAudit(refund), hold);
+  if (!('created' in result) || !result.created) throw new Error('refund not created');
+}
+
 /** Every row of every table in the schema as text, bytea as hex: what a database dump would hold. */
 async function dumpSchema(schema: string): Promise<string> {
   const tables = await sql.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1`, [
@@ -83,13 +104,15 @@ function forms(text: string): string[] {
 }
 
 describe('card tokens at rest', () => {
-  it('a dump of every table holds no token, no key and no card number', async () => {
+  it('a dump of every table (charges and refunds of the cards too) holds no token, no key and no card number', async () => {
     const keys = testKeys(['k1']);
     const store = await open(keys, 'dumped');
     const tokens = [newToken(), newToken(), newToken()];
-    for (const token of tokens) await saveCard(store, token);
+    for (const token of tokens) await chargeCard(store, await saveCard(store, token));
     const dump = await dumpSchema('dumped');
-    expect(dump).toContain('-- cards');
+    // Each table with its rows (a row follows the table's line).
+    for (const table of ['cards', 'charges', 'refunds', 'charge_audit'])
+      expect(dump).toContain(`-- ${table}\n{`);
     expect(dump).toContain('411111******1111'); // the masked number is there, as designed
     for (const secret of [...tokens.flatMap(forms), ...keys.material, PAN])
       expect(dump).not.toContain(secret);

@@ -29,5 +29,6 @@ export {
 } from './fault-proxy/start-fault-proxy.js';
 export * from './conformance/index.js';
 export * from './store-contract/index.js';
+export * from './charge-store-contract/index.js';
 export * from './payture/index.js';
 export * from './payonline/index.js';

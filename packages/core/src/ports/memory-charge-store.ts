@@ -168,11 +168,17 @@ export class InMemoryChargeStore implements ChargeStore {
   }
 
   async listChargeAudit(chargeId: string): Promise<ChargeAuditEntry[]> {
-    return structuredClone(this.#audit.get(chargeId) ?? []);
+    // The port's order, as the PostgreSQL store's ORDER BY: time, subject (charge first), version, id.
+    return structuredClone(this.#audit.get(chargeId) ?? []).sort(
+      (a, b) =>
+        a.at.getTime() - b.at.getTime() ||
+        (a.subject === b.subject ? 0 : a.subject === 'charge' ? -1 : 1) ||
+        a.version - b.version ||
+        (a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : 0),
+    );
   }
 
   #appendAudit(entry: ChargeAuditEntry): void {
-    // Appended in commit order, which is time order within one process.
     const history = this.#audit.get(entry.chargeId) ?? [];
     history.push(structuredClone(entry));
     this.#audit.set(entry.chargeId, history);
