@@ -11,6 +11,7 @@ import {
   type PaytureCommand,
   readAttributes,
 } from './wire.js';
+import { postVwapi } from './vwapi-call.js';
 
 export interface PaytureClientOptions {
   baseUrl: string;
@@ -190,21 +191,12 @@ export class PaytureClient {
     safeToRetry: boolean,
   ): Promise<PaytureAnswer> {
     // The DATA string carries passwords: it exists only inside this call and the request body.
-    const data = encodeData(fields);
-    this.#logger.debug(
-      {
-        provider: 'payture',
-        command,
-        dataKeys: Object.keys(fields).filter((key) => fields[key] !== undefined),
-      },
-      `payture ${command}`,
+    const response = await postVwapi(
+      { baseUrl: this.#options.baseUrl, http: this.#options.http, logger: this.#logger },
+      command,
+      { VWID: this.#options.addTerminal, DATA: encodeData(fields) },
+      { safeToRetry, dataKeys: Object.keys(fields).filter((key) => fields[key] !== undefined) },
     );
-    const response = await this.#options.http.request({
-      method: 'POST',
-      url: `${this.#options.baseUrl}/vwapi/${command}`,
-      form: { VWID: this.#options.addTerminal, DATA: data },
-      safeToRetry,
-    });
     return parseAnswer(command, response);
   }
 }

@@ -46,6 +46,14 @@ export const PaytureConfig = z
     addTerminal: z.string().min(1).max(100),
     /** The terminal password; only the Delete command needs it. */
     terminalPassword: SecretInput.optional(),
+    /**
+     * VWID of the Pay terminal, which Payture issues apart from the Add terminal for recurring and
+     * one-click payments (charging.md, "Recurring payment, merchant side"). Without it the provider
+     * binds cards but charges none: `charge` fails with NOT_SUPPORTED before any request.
+     */
+    payTerminal: z.string().min(1).max(100).optional(),
+    /** The Pay terminal's password, which Refund sends inside DATA (charging.md, "Refund"). */
+    payTerminalPassword: SecretInput.optional(),
     customerCredentials: CustomerCredentialsConfig,
     language: z.enum(['RU', 'EN']).optional(),
     /** Which page template Payture shows (configured at Payture). */
@@ -80,6 +88,13 @@ export const PaytureConfig = z
             : 'must use https (http is allowed only to a loopback host with allowLoopbackHttp)',
         });
       }
+    }
+    if (config.payTerminalPassword !== undefined && config.payTerminal === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['payTerminalPassword'],
+        message: 'needs payTerminal: it is the password of the Pay terminal',
+      });
     }
     if (/[?#]/.test(config.baseUrl)) {
       ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'must have no query or fragment' });

@@ -8,4 +8,5 @@ export {
   type PaytureProviderDependencies,
 } from './payture-provider.js';
 export { PaytureRef } from './ref.js';
+export { PaytureChargeRef } from './charge-ref.js';
 export { PAYTURE_REDACTION } from './redaction.js';

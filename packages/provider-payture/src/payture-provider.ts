@@ -3,25 +3,36 @@ import {
   type CallbackResult,
   CardBindingError,
   type CardBindingProvider,
+  type ChargeCheckOutcome,
+  type ChargeOutcome,
   type HttpClient,
   isTerminal,
   type Logger,
   type ProviderCallbackContext,
+  type ProviderChargeActionContext,
+  type ProviderChargeContext,
+  type ProviderChargeStateContext,
   type ProviderContext,
+  type ProviderRefundContext,
+  type RefundCheckOutcome,
+  type RefundOutcome,
   type ProviderInitContext,
   type InitOutcome,
   type ProviderOutcome,
   type RemoveCardContext,
   silentLogger,
 } from '@cardbind/core';
+import { chargeCard, checkCharge, completeChargeAction, type ChargeDependencies } from './charge.js';
 import { PaytureClient } from './commands.js';
 import { isSecureUrl, type PaytureConfig } from './config.js';
 import { toCardToken } from './card-token.js';
 import { type CustomerCredentials, customerCredentials } from './customer-credentials.js';
 import { paytureError } from './errors.js';
 import { isAddNotification, PaytureNotification } from './notification.js';
+import { PayTerminalClient } from './pay-terminal-client.js';
 import { cardFingerprint, parseRef, type PaytureRef, toProviderRef } from './ref.js';
 import { paytureReturnUrl } from './return-url.js';
+import { checkRefund, refundCharge } from './refund.js';
 import { type CardSelection, selectCardToSave } from './select-card-to-save.js';
 
 export const PAYTURE_PROVIDER_ID = 'payture';
@@ -49,6 +60,8 @@ export class PaytureProvider implements CardBindingProvider {
   readonly client: PaytureClient;
   readonly #config: PaytureConfig;
   readonly #logger: Logger;
+  /** Charging on the Pay terminal; without `payTerminal` every charge fails NOT_SUPPORTED. */
+  readonly #charging: ChargeDependencies;
 
   /** `config` is the parsed configuration (`PaytureConfig.parse` / `paytureModule` does that). */
   constructor(config: PaytureConfig, dependencies: PaytureProviderDependencies) {
@@ -61,6 +74,23 @@ export class PaytureProvider implements CardBindingProvider {
       logger: this.#logger,
       ...(config.terminalPassword === undefined ? {} : { terminalPassword: config.terminalPassword }),
     });
+    const payTerminal = config.payTerminal;
+    this.#charging = {
+      config,
+      logger: this.#logger,
+      client:
+        payTerminal === undefined
+          ? undefined
+          : new PayTerminalClient({
+              baseUrl: config.baseUrl,
+              payTerminal,
+              http: dependencies.http,
+              logger: this.#logger,
+              ...(config.payTerminalPassword === undefined
+                ? {}
+                : { payTerminalPassword: config.payTerminalPassword }),
+            }),
+    };
   }
 
   /** Check → Register → GetList (cards before) → Init(Add) → redirect to the hosted Add page. */
@@ -209,6 +239,31 @@ export class PaytureProvider implements CardBindingProvider {
         'Payture no longer had the card',
       );
     }
+  }
+
+  /** One debit of the bound card (vwapi/Pay on the Pay terminal): see charge.ts. */
+  async charge(ctx: ProviderChargeContext): Promise<ChargeOutcome> {
+    return chargeCard(this.#charging, ctx);
+  }
+
+  /** GetState about the charge's order: the answer to a lost Pay answer, never a second debit. */
+  async checkCharge(ctx: ProviderChargeStateContext): Promise<ChargeCheckOutcome> {
+    return checkCharge(this.#charging, ctx);
+  }
+
+  /** The ACS's post (PaRes, MD) to the host's TermUrl → vwapi/PaySubmit3DS. */
+  async completeChargeAction(ctx: ProviderChargeActionContext): Promise<ChargeOutcome> {
+    return completeChargeAction(this.#charging, ctx);
+  }
+
+  /** vwapi/Refund, part or all of a charged payment: see refund.ts. */
+  async refund(ctx: ProviderRefundContext): Promise<RefundOutcome> {
+    return refundCharge(this.#charging, ctx);
+  }
+
+  /** Whether a refund whose answer was lost went through, from GetState: see refund.ts. */
+  async checkRefund(ctx: ProviderRefundContext): Promise<RefundCheckOutcome> {
+    return checkRefund(this.#charging, ctx);
   }
 
   async #resolve(

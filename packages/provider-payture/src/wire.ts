@@ -2,8 +2,19 @@ import { CardBindingError, Secret } from '@cardbind/core';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { z } from 'zod';
 
-/** The vwapi commands this package speaks. */
-export type PaytureCommand = 'Register' | 'Check' | 'Update' | 'Delete' | 'Init' | 'GetList' | 'Remove';
+/** The vwapi commands this package speaks: the Add terminal's for binding, the Pay terminal's for charging. */
+export type PaytureCommand =
+  | 'Register'
+  | 'Check'
+  | 'Update'
+  | 'Delete'
+  | 'Init'
+  | 'GetList'
+  | 'Remove'
+  | 'Pay'
+  | 'PaySubmit3DS'
+  | 'GetState'
+  | 'Refund';
 
 export type DataValue = string | number | Secret | undefined;
 
@@ -71,6 +82,16 @@ export type PaytureAnswer =
   | { success: true; attributes: Attributes; items: Attributes[] }
   | { success: false; errCode: string; attributes: Attributes };
 
+/**
+ * A payment command's answer (Pay, PaySubmit3DS), which has a third outcome: `Success="3DS"`, the
+ * issuer wants 3-D Secure (charging.md, "3-D Secure on Pay"). A separate type with its own
+ * discriminant, so that no binding command can mistake the truthy "3DS" for a success.
+ */
+export type PaymentAnswer =
+  | { kind: 'success'; attributes: Attributes }
+  | { kind: '3ds'; attributes: Attributes }
+  | { kind: 'failure'; errCode: string; attributes: Attributes };
+
 // Built once: zod schemas are costly to construct, and parseAnswer runs on every vwapi answer.
 const ParsedDocument = z.record(z.string(), z.unknown());
 
@@ -96,52 +117,84 @@ export interface RawResponse {
  * the body.
  */
 export function parseAnswer(command: PaytureCommand, response: RawResponse): PaytureAnswer {
-  const unavailable = (what: string, options: { providerCode?: string; retryable?: boolean } = {}) =>
-    new CardBindingError('PROVIDER_UNAVAILABLE', `Payture answered ${command} with ${what}`, options);
+  const root = readRoot(command, response, [command]);
+  const flag = SuccessFlag.safeParse(root.attributes);
+  if (!flag.success) throw unavailable(command, 'an answer without a valid Success attribute');
+  if (!flag.data.Success) {
+    // A failure without a code stays distinguishable and typed.
+    return { success: false, errCode: flag.data.ErrCode ?? 'NONE', attributes: root.attributes };
+  }
 
+  const items: Attributes[] = [];
+  for (const raw of root.items) {
+    const item = ParsedItem.safeParse(raw);
+    if (!item.success) throw unavailable(command, 'an unreadable <Item> element');
+    items.push(item.data === '' ? {} : (item.data['@'] ?? {}));
+  }
+  return { success: true, attributes: root.attributes, items };
+}
+
+/**
+ * Reads a Pay or PaySubmit3DS answer: `Success="True"`, `"False"` (with ErrCode) or `"3DS"`, compared
+ * case-insensitively. `rootNames` are the element names accepted: PaySubmit3DS answers "Pay's answer"
+ * (charging.md), and no recording shows which element name it carries, so both are read.
+ */
+export function parsePaymentAnswer(
+  command: PaytureCommand,
+  response: RawResponse,
+  rootNames: readonly string[] = [command],
+): PaymentAnswer {
+  const { attributes } = readRoot(command, response, rootNames);
+  if (attributes['Success']?.trim().toLowerCase() === '3ds') return { kind: '3ds', attributes };
+  const flag = SuccessFlag.safeParse(attributes);
+  if (!flag.success) throw unavailable(command, 'an answer without a valid Success attribute');
+  if (flag.data.Success) return { kind: 'success', attributes };
+  return { kind: 'failure', errCode: flag.data.ErrCode ?? 'NONE', attributes };
+}
+
+function unavailable(
+  command: PaytureCommand,
+  what: string,
+  options: { providerCode?: string; retryable?: boolean } = {},
+): CardBindingError {
+  return new CardBindingError('PROVIDER_UNAVAILABLE', `Payture answered ${command} with ${what}`, options);
+}
+
+/** The one root element of a vwapi answer: its attributes and its raw `Item` children. */
+function readRoot(
+  command: PaytureCommand,
+  response: RawResponse,
+  rootNames: readonly string[],
+): { attributes: Attributes; items: unknown[] } {
   if (response.statusCode !== 200) {
-    throw unavailable(`HTTP ${response.statusCode}`, {
+    throw unavailable(command, `HTTP ${response.statusCode}`, {
       providerCode: `HTTP_${response.statusCode}`,
       // A 4xx will not fix itself by asking again (a wrong baseUrl, a blocked IP).
       retryable: response.statusCode >= 500,
     });
   }
   const body = response.body.trim();
-  if (body === '') throw unavailable('an empty body');
-  if (!body.startsWith('<')) throw unavailable('a body that is not XML');
-  if (XMLValidator.validate(body) !== true) throw unavailable('malformed XML');
+  if (body === '') throw unavailable(command, 'an empty body');
+  if (!body.startsWith('<')) throw unavailable(command, 'a body that is not XML');
+  if (XMLValidator.validate(body) !== true) throw unavailable(command, 'malformed XML');
 
   let document: unknown;
   try {
     document = xml.parse(body);
   } catch {
-    throw unavailable('malformed XML');
+    throw unavailable(command, 'malformed XML');
   }
   const roots = ParsedDocument.safeParse(document);
   const names = roots.success ? Object.keys(roots.data) : [];
   const [rootName] = names;
-  if (!roots.success || names.length !== 1 || rootName?.toLowerCase() !== command.toLowerCase()) {
-    throw unavailable(`something other than one <${command}> element`);
+  const accepted = rootNames.map((name) => name.toLowerCase());
+  if (!roots.success || names.length !== 1 || !accepted.includes(rootName?.toLowerCase() ?? '')) {
+    throw unavailable(command, `something other than one <${command}> element`);
   }
-  const root = ParsedElement.safeParse(roots.data[rootName]);
-  if (!root.success) throw unavailable(`an unreadable <${command}> element`);
-  const attributes = root.data === '' ? {} : (root.data['@'] ?? {});
-
-  const flag = SuccessFlag.safeParse(attributes);
-  if (!flag.success) throw unavailable('an answer without a valid Success attribute');
-  if (!flag.data.Success) {
-    // A failure without a code stays distinguishable and typed.
-    return { success: false, errCode: flag.data.ErrCode ?? 'NONE', attributes };
-  }
-
-  const items: Attributes[] = [];
-  const rawItems = root.data === '' ? [] : (root.data.Item ?? []);
-  for (const raw of rawItems) {
-    const item = ParsedItem.safeParse(raw);
-    if (!item.success) throw unavailable('an unreadable <Item> element');
-    items.push(item.data === '' ? {} : (item.data['@'] ?? {}));
-  }
-  return { success: true, attributes, items };
+  const root = ParsedElement.safeParse(rootName === undefined ? undefined : roots.data[rootName]);
+  if (!root.success) throw unavailable(command, `an unreadable <${command}> element`);
+  if (root.data === '') return { attributes: {}, items: [] };
+  return { attributes: root.data['@'] ?? {}, items: root.data.Item ?? [] };
 }
 
 /** Validates a successful answer's attributes with the command's schema. */

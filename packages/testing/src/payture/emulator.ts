@@ -1,28 +1,54 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { applyTransportFault } from '../faults/apply-transport-fault.js';
 import { FaultSwitchboard } from '../faults/fault-switchboard.js';
 import { startHttpServer } from '../http/start-http-server.js';
+import { ACS_CONFIRM_PATH, ACS_PATH, handleAcs } from './acs-flow.js';
 import { failSession, showAddPage, SlowCards, submitAddPage, type AddFlowContext } from './add-flow.js';
 import { ADD_FORM_FIELDS, ADD_PAGE_HEADERS } from './add-page.js';
+import type { CommandAnswer, CommandContext, CommandSettings, PaymentArms } from './command-support.js';
 import { completeAddSession, type AddPageResult, type CardEntry } from './complete-add-session.js';
+import {
+  completeThreeDSecure,
+  type TermUrlPost,
+  type ThreeDSecureAction,
+} from './complete-three-d-secure.js';
 import { customerControls, type PaytureCustomerControls } from './customer-controls.js';
 import { decodeData } from './data-field.js';
+import { type LedgerEntry, type LedgerTotal, PaytureLedger } from './ledger.js';
+import type { AnswerFate } from './magic-cards.js';
 import { NotificationSender, type NotificationRecord } from './notifications.js';
 import { type PaytureOperation, type PaytureOperationKind, PaytureOperationLog } from './operations.js';
+import { paymentControls, type PayturePaymentControls } from './payment-controls.js';
 import { type AddSession, PaytureState } from './state.js';
-import { type CommandSettings, isVwapiCommand, runCommand, type VwapiCommand } from './vwapi-commands.js';
+import { isVwapiCommand, runCommand, type VwapiCommand } from './vwapi-commands.js';
 import { readVwapiFields } from './vwapi-request.js';
 import { failureXml, malformedXml, writeXml } from './xml.js';
 
 /** The fault-switchboard route of the hosted Add page (GET and POST). */
 export const ADD_PAGE_ROUTE = 'AddPage';
-export type PaytureRoute = VwapiCommand | typeof ADD_PAGE_ROUTE;
+/** The fault-switchboard route of the emulated bank's 3-D Secure pages. */
+export const ACS_ROUTE = 'ACS';
+export type PaytureRoute = VwapiCommand | typeof ADD_PAGE_ROUTE | typeof ACS_ROUTE;
 
 export interface PaytureEmulatorOptions {
   /** VWID of the Add terminal the emulator accepts. Default `MerchantAdd`. */
   addTerminal?: string;
   /** The terminal password the Delete command wants. Default `terminal-password`. */
   terminalPassword?: string;
+  /** VWID of the Pay terminal that Pay and Refund want. Default `MerchantPay`. */
+  payTerminal?: string;
+  /** The Pay terminal's password that Refund wants. Default `pay-terminal-password`. */
+  payTerminalPassword?: string;
+  /** The one-time code the emulated bank's 3-D Secure page accepts. Default `123456`. */
+  otp?: string;
+  /** How long a debit with the `slow` answer fate waits before answering. Default 2000 ms. */
+  slowAnswerMs?: number;
+  /**
+   * GetState's Amount for a refunded payment: `paid` (default; droff's recorded `Refunded` order shows
+   * the paid amount) or `left` after refunds (as Refund's NewAmount).
+   */
+  getStateAmount?: 'paid' | 'left';
   sessionLifetimeMinutes?: number;
   /** Card entries allowed per Add session. Default 5 (the AttemptsCount in Behind-API's docs). */
   attemptsCount?: number;
@@ -46,6 +72,8 @@ export interface PaytureRequestRecord {
   data: Readonly<Record<string, string>>;
   /** The DATA field as it arrived (once form-decoded): tests prove it never reaches a log. */
   rawData?: string;
+  /** Top-level form fields other than VWID and DATA (GetState's Key and OrderId, PaySubmit3DS's MD and PaRes). */
+  fields?: Readonly<Record<string, string>>;
 }
 
 export interface AddSessionView {
@@ -67,6 +95,11 @@ export interface PaytureEmulator {
   readonly baseUrl: string;
   readonly addTerminal: string;
   readonly terminalPassword: string;
+  readonly payTerminal: string;
+  readonly payTerminalPassword: string;
+  /** The emulated bank's ACS page (what a `Success="3DS"` answer names as ACSUrl). */
+  readonly acsUrl: string;
+  readonly otp: string;
   readonly faults: FaultSwitchboard;
   /** Every request, in order. */
   readonly requests: readonly PaytureRequestRecord[];
@@ -77,6 +110,19 @@ export interface PaytureEmulator {
   /** How many operations of one kind took effect: "exactly one card added, one hold released". */
   operationCount(kind: PaytureOperationKind): number;
   readonly customers: PaytureCustomerControls;
+  /** Every debit and refund that took effect, in order. */
+  readonly ledger: readonly LedgerEntry[];
+  /** Debits of one order: "exactly one debit", whatever answers were lost. */
+  debits(orderId: string): LedgerTotal;
+  /** Refunds of one order, and their sum in kopecks. */
+  refunds(orderId: string): LedgerTotal;
+  /** Payments by order id; per-order charge behaviours and answer fates. */
+  readonly payments: PayturePaymentControls;
+  /**
+   * What the customer's browser does with a charge's 3-D Secure action: the bank's pages, with `code`
+   * typed (default: the emulator's `otp`, which passes). Returns the form the bank posts to TermUrl.
+   */
+  completeThreeDSecure(action: ThreeDSecureAction, options?: { code?: string }): Promise<TermUrlPost>;
   readonly sessions: {
     get(sessionId: string): AddSessionView | undefined;
     /** Moves a session past its lifetime. */
@@ -99,7 +145,9 @@ export interface PaytureEmulator {
 
 /**
  * A Payture EWallet (vwapi) emulator on 127.0.0.1: customers, cards and Add sessions in memory, the
- * hosted Add page, notifications, magic cards and a fault switchboard per command. It speaks the wire
+ * hosted Add page, notifications, magic cards and a fault switchboard per command; charging on the
+ * Pay terminal (Pay, PaySubmit3DS with an emulated bank's ACS, GetState, Refund) with a ledger of
+ * every debit and refund. It speaks the wire
  * format: form fields VWID and DATA (once- or twice-encoded), answers `<Command Success="True" .../>`
  * as `text/xml; charset=utf-8`.
  */
@@ -107,6 +155,9 @@ export async function startPaytureEmulator(options: PaytureEmulatorOptions = {})
   const settings: CommandSettings = {
     addTerminal: options.addTerminal ?? 'MerchantAdd',
     terminalPassword: options.terminalPassword ?? 'terminal-password',
+    payTerminal: options.payTerminal ?? 'MerchantPay',
+    payTerminalPassword: options.payTerminalPassword ?? 'pay-terminal-password',
+    getStateAmount: options.getStateAmount ?? 'paid',
     sessionLifetimeMinutes: options.sessionLifetimeMinutes ?? 60,
     attemptsCount: options.attemptsCount ?? 5,
     legacyErrorCodes: options.legacyErrorCodes ?? false,
@@ -121,6 +172,12 @@ export async function startPaytureEmulator(options: PaytureEmulatorOptions = {})
   });
   const slowCards = new SlowCards(options.slowCloseMs ?? 1_000);
   const operations = new PaytureOperationLog();
+  const ledger = new PaytureLedger();
+  const arms: PaymentArms = { charges: new Map(), fates: new Map() };
+  const otp = options.otp ?? '123456';
+  const slowAnswerMs = options.slowAnswerMs ?? 2_000;
+  // Known once the server listens; requests only arrive after that.
+  let baseUrl = '';
   const flow: AddFlowContext = {
     state,
     addTerminal: settings.addTerminal,
@@ -132,6 +189,7 @@ export async function startPaytureEmulator(options: PaytureEmulatorOptions = {})
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const { path, fields } = await readVwapiFields(req);
+    if (path === ACS_PATH || path === ACS_CONFIRM_PATH) return handleAcsPage(req, res, path, fields);
     const name = /^\/vwapi\/([A-Za-z0-9]+)$/.exec(path)?.[1];
     if (name === 'Add') return handleAddPage(req, res, fields);
     if (name === undefined || !isVwapiCommand(name)) {
@@ -141,12 +199,14 @@ export async function startPaytureEmulator(options: PaytureEmulatorOptions = {})
     // Payture's Node SDK names the field `Data`; the documentation and the other SDKs `DATA`.
     const rawData = fields['DATA'] ?? fields['Data'];
     const data = rawData === undefined ? {} : decodeData(rawData);
+    const { VWID: _vwid, DATA: _data, Data: _sdkData, ...topLevel } = fields;
     requests.push({
       command: name,
       method: req.method ?? 'GET',
       data,
       ...(fields['VWID'] === undefined ? {} : { vwid: fields['VWID'] }),
       ...(rawData === undefined ? {} : { rawData }),
+      ...(Object.keys(topLevel).length === 0 ? {} : { fields: topLevel }),
     });
     const fault = faults.take(name);
     if (fault) {
@@ -154,7 +214,50 @@ export async function startPaytureEmulator(options: PaytureEmulatorOptions = {})
       if (fault.kind === 'malformed') return writeXml(res, malformedXml(name));
       if (fault.kind === 'reject') return writeXml(res, failureXml(name, fault.code));
     }
-    writeXml(res, runCommand(name, fields['VWID'], data, { state, settings, operations, now }));
+    const ctx: CommandContext = {
+      state,
+      settings,
+      operations,
+      ledger,
+      arms,
+      acsUrl: `${baseUrl}${ACS_PATH}`,
+      now,
+    };
+    await answer(req, res, runCommand(name, { fields, data }, ctx));
+  };
+
+  /** Writes a command's answer, or takes it away after the command took effect (its armed fate). */
+  const answer = async (req: IncomingMessage, res: ServerResponse, result: CommandAnswer): Promise<void> => {
+    const fate: AnswerFate | undefined = result.fate;
+    switch (fate) {
+      case undefined:
+        return writeXml(res, result.xml);
+      case 'lost':
+        req.socket.destroy();
+        return;
+      case 'bad-gateway':
+        res
+          .writeHead(502, { 'content-type': 'text/html; charset=utf-8' })
+          .end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+        return;
+      case 'slow':
+        // The client gave up long ago; a closed socket swallows the late answer.
+        await sleep(slowAnswerMs, undefined, { ref: false });
+        if (!res.destroyed) writeXml(res, result.xml);
+        return;
+    }
+  };
+
+  const handleAcsPage = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    fields: Record<string, string>,
+  ): Promise<void> => {
+    requests.push({ command: ACS_ROUTE, method: req.method ?? 'GET', data: {} });
+    const fault = faults.take(ACS_ROUTE);
+    if (fault && (await applyTransportFault(fault, req, res))) return;
+    handleAcs(res, path, fields, { state, baseUrl, otp });
   };
 
   const handleAddPage = async (
@@ -183,7 +286,7 @@ export async function startPaytureEmulator(options: PaytureEmulatorOptions = {})
   };
 
   const server = await startHttpServer(handle, options.port === undefined ? {} : { port: options.port });
-  const baseUrl = server.baseUrl;
+  baseUrl = server.baseUrl;
 
   const sessionView = (session: AddSession): AddSessionView => ({
     sessionId: session.sessionId,
@@ -204,12 +307,22 @@ export async function startPaytureEmulator(options: PaytureEmulatorOptions = {})
     baseUrl,
     addTerminal: settings.addTerminal,
     terminalPassword: settings.terminalPassword,
+    payTerminal: settings.payTerminal,
+    payTerminalPassword: settings.payTerminalPassword,
+    acsUrl: `${baseUrl}${ACS_PATH}`,
+    otp,
     faults,
     requests,
     count: (route) => requests.filter((request) => request.command === route).length,
     operations: operations.records,
     operationCount: (kind) => operations.count(kind),
     customers: customerControls(state, now),
+    ledger: ledger.entries,
+    debits: (orderId) => ledger.total('debit', orderId),
+    refunds: (orderId) => ledger.total('refund', orderId),
+    payments: paymentControls(state, arms),
+    completeThreeDSecure: (action, threeDSecureOptions = {}) =>
+      completeThreeDSecure(action, { code: threeDSecureOptions.code ?? otp }),
     sessions: {
       get(sessionId) {
         const session = state.sessions.get(sessionId);

@@ -1,6 +1,7 @@
 export {
   startPaytureEmulator,
   ADD_PAGE_ROUTE,
+  ACS_ROUTE,
   type PaytureEmulator,
   type PaytureEmulatorOptions,
   type PaytureRequestRecord,
@@ -12,7 +13,16 @@ export {
   magicCardBehaviour,
   type MagicCard,
   type MagicCardBehaviour,
+  type ChargeBehaviour,
+  type AnswerFate,
 } from './magic-cards.js';
+export type { LedgerEntry, LedgerTotal } from './ledger.js';
+export type { PayturePaymentControls, PaymentView, FatefulCommand } from './payment-controls.js';
+export {
+  completeThreeDSecure,
+  type ThreeDSecureAction,
+  type TermUrlPost,
+} from './complete-three-d-secure.js';
 export { completeAddSession, type CardEntry, type AddPageResult } from './complete-add-session.js';
 export type {
   PaytureCustomerControls,

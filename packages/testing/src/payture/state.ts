@@ -43,12 +43,41 @@ export interface AddSession {
   cardId?: string;
 }
 
-export type OrderState = 'New' | 'Authorized' | 'Voided' | 'Rejected';
+/**
+ * GetState's `State` values (charging.md, "Order state"; the list from Necronru/payture
+ * `src/Enum/TransactionStatus.php`). Add sessions' verification orders use New, Voided and Rejected;
+ * payments through Pay use New, PreAuthorized3DS, Charged, Refunded and Rejected.
+ */
+export type OrderState =
+  'New' | 'PreAuthorized3DS' | 'Authorized' | 'Charged' | 'Voided' | 'Refunded' | 'Rejected' | 'Error';
+
+/** The 3-D Secure step of a payment: the MD (ThreeDSKey) and PaReq sent, the PaRes the ACS issued. */
+export interface ThreeDSecureStep {
+  threeDSKey: string;
+  paReq: string;
+  /** Each PaRes the emulated bank issued for this step, and whether the customer passed. */
+  issued: Map<string, boolean>;
+}
+
+/** What a payment made with Pay remembers beside its order. */
+export interface OrderPayment {
+  login: string;
+  cardId: string;
+  cardName: string;
+  /** The amount Pay asked for, in kopecks; the order's `amount` is what is left after refunds. */
+  charged: number;
+  threeDSecure?: ThreeDSecureStep;
+  errCode?: string;
+}
 
 export interface EmulatedOrder {
   orderId: string;
+  /** The terminal (VWID) the order was made on: GetState answers only for that terminal's Key. */
+  terminal: string;
+  /** Kopecks: the verification amount, or what is left of a payment after refunds. */
   amount: number;
   state: OrderState;
+  payment?: OrderPayment;
 }
 
 /** Payture keeps at most 20 cards per customer in GetList. */
@@ -70,6 +99,14 @@ export class PaytureState {
 
   newCardId(): string {
     return randomUUID();
+  }
+
+  /** The payment waiting for 3-D Secure whose MD (ThreeDSKey) this is. */
+  orderByThreeDSKey(threeDSKey: string): EmulatedOrder | undefined {
+    for (const order of this.orders.values()) {
+      if (order.payment?.threeDSecure?.threeDSKey === threeDSKey) return order;
+    }
+    return undefined;
   }
 }
 

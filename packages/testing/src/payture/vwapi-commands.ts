@@ -1,6 +1,18 @@
-import type { PaytureOperationLog } from './operations.js';
-import { type EmulatedCustomer, MAX_LISTED_CARDS, type PaytureState } from './state.js';
+import {
+  authenticate,
+  type CommandAnswer,
+  type CommandContext,
+  type CommandRequest,
+  credentials,
+  type Handler,
+  isCredential,
+  Refusal,
+} from './command-support.js';
+import { PAY_HANDLERS } from './pay-commands.js';
+import { MAX_LISTED_CARDS } from './state.js';
 import { failureXml, successXml, xmlElement } from './xml.js';
+
+export type { CommandContext, CommandSettings } from './command-support.js';
 
 export const VWAPI_COMMANDS = [
   'Register',
@@ -13,6 +25,9 @@ export const VWAPI_COMMANDS = [
   'Activate',
   'GetState',
   'PayStatus',
+  'Pay',
+  'PaySubmit3DS',
+  'Refund',
 ] as const;
 export type VwapiCommand = (typeof VWAPI_COMMANDS)[number];
 
@@ -20,66 +35,66 @@ export function isVwapiCommand(name: string): name is VwapiCommand {
   return VWAPI_COMMANDS.some((command) => command === name);
 }
 
-export interface CommandSettings {
-  addTerminal: string;
-  terminalPassword: string;
-  sessionLifetimeMinutes: number;
-  attemptsCount: number;
-  /** Answer with the first generation of ErrCode names (USER_NOT_FOUND, DUPLICATE_USER). */
-  legacyErrorCodes: boolean;
-}
-
-export interface CommandContext {
-  state: PaytureState;
-  settings: CommandSettings;
-  operations: PaytureOperationLog;
-  now(): Date;
-}
+/**
+ * Which terminal a command must name. Payture issues separate Add and Pay terminals (payture.md,
+ * "Transport"): binding commands take the Add terminal's VWID, Pay and Refund the Pay terminal's
+ * (charging.md, "Payture EWallet"). GetState names the terminal in `Key` (charging.md, "Order state";
+ * the Go SDK's `OrderManager.go`) and answers for either terminal's orders; `VWID` is read too, as
+ * older clients send it. PaySubmit3DS carries only `MD` and `PaRes` (the Go SDK's `3DS.go`): the MD
+ * names the payment.
+ */
+const TERMINAL: Readonly<Record<VwapiCommand, 'add' | 'pay' | 'order' | 'none'>> = {
+  Register: 'add',
+  Check: 'add',
+  Update: 'add',
+  Delete: 'add',
+  Init: 'add',
+  GetList: 'add',
+  Remove: 'add',
+  Activate: 'add',
+  GetState: 'order',
+  PayStatus: 'order',
+  Pay: 'pay',
+  PaySubmit3DS: 'none',
+  Refund: 'pay',
+};
 
 const LEGACY: Readonly<Record<string, string>> = {
   CUSTOMER_NOT_FOUND: 'USER_NOT_FOUND',
   DUPLICATE_CUSTOMER: 'DUPLICATE_USER',
 };
 
-/** Refusal thrown inside a handler and written as `<Command Success="False" ErrCode=".."/>`. */
-class Refusal extends Error {
-  constructor(readonly errCode: string) {
-    super(errCode);
-  }
-}
-
-const CREDENTIAL = /^.{1,50}$/s;
-
-/** Runs one vwapi command against the state and returns the XML answer. */
+/** Runs one vwapi command against the state and returns the XML answer (and its fate). */
 export function runCommand(
   command: VwapiCommand,
-  vwid: string | undefined,
-  data: Readonly<Record<string, string>>,
+  request: CommandRequest,
   ctx: CommandContext,
-): string {
+): CommandAnswer {
   try {
-    if (vwid !== ctx.settings.addTerminal) throw new Refusal('ACCESS_DENIED');
-    return HANDLERS[command](data, ctx);
+    const vwid = request.fields['VWID'];
+    const { addTerminal, payTerminal } = ctx.settings;
+    switch (TERMINAL[command]) {
+      case 'add':
+        if (vwid !== addTerminal) throw new Refusal('ACCESS_DENIED');
+        break;
+      case 'pay':
+        if (vwid !== payTerminal) throw new Refusal('ACCESS_DENIED');
+        break;
+      case 'order': {
+        const key = request.fields['Key'] ?? vwid;
+        if (key !== addTerminal && key !== payTerminal) throw new Refusal('ACCESS_DENIED');
+        break;
+      }
+      case 'none':
+        break;
+    }
+    const answer = HANDLERS[command](request, ctx);
+    return typeof answer === 'string' ? { xml: answer } : answer;
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
     const code = ctx.settings.legacyErrorCodes ? (LEGACY[error.errCode] ?? error.errCode) : error.errCode;
-    return failureXml(command, code);
+    return { xml: failureXml(command, code) };
   }
-}
-
-function credentials(data: Readonly<Record<string, string>>): { login: string; password: string } {
-  const login = data['VWUserLgn'] ?? '';
-  const password = data['VWUserPsw'] ?? '';
-  if (!CREDENTIAL.test(login) || !CREDENTIAL.test(password)) throw new Refusal('WRONG_PARAMS');
-  return { login, password };
-}
-
-function authenticate(data: Readonly<Record<string, string>>, ctx: CommandContext): EmulatedCustomer {
-  const { login, password } = credentials(data);
-  const customer = ctx.state.customers.get(login);
-  if (!customer) throw new Refusal('CUSTOMER_NOT_FOUND');
-  if (customer.password !== password) throw new Refusal('ACCESS_DENIED');
-  return customer;
 }
 
 function contact(data: Readonly<Record<string, string>>): { phone?: string; email?: string } {
@@ -112,10 +127,8 @@ function addSessionAmount(raw: string | undefined): number | undefined {
   return Number(raw);
 }
 
-type Handler = (data: Readonly<Record<string, string>>, ctx: CommandContext) => string;
-
 const HANDLERS: Readonly<Record<VwapiCommand, Handler>> = {
-  Register(data, ctx) {
+  Register({ data }, ctx) {
     const { login, password } = credentials(data);
     const details = contact(data);
     if (ctx.state.customers.has(login)) throw new Refusal('DUPLICATE_CUSTOMER');
@@ -124,27 +137,27 @@ const HANDLERS: Readonly<Record<VwapiCommand, Handler>> = {
     return successXml('Register', { VWUserLgn: login });
   },
 
-  Check(data, ctx) {
+  Check({ data }, ctx) {
     const customer = authenticate(data, ctx);
     return successXml('Check', { VWUserLgn: customer.login });
   },
 
-  Update(data, ctx) {
+  Update({ data }, ctx) {
     const customer = authenticate(data, ctx);
     Object.assign(customer, contact(data));
     return successXml('Update', { VWUserLgn: customer.login });
   },
 
-  Delete(data, ctx) {
+  Delete({ data }, ctx) {
     const login = data['VWUserLgn'] ?? '';
-    if (!CREDENTIAL.test(login)) throw new Refusal('WRONG_PARAMS');
+    if (!isCredential(login)) throw new Refusal('WRONG_PARAMS');
     if (data['Password'] !== ctx.settings.terminalPassword) throw new Refusal('ACCESS_DENIED');
     if (!ctx.state.customers.delete(login)) throw new Refusal('CUSTOMER_NOT_FOUND');
     ctx.operations.record({ kind: 'customer-deleted', at: ctx.now(), login });
     return successXml('Delete', { VWUserLgn: login });
   },
 
-  Init(data, ctx) {
+  Init({ data }, ctx) {
     if ((data['SessionType'] ?? '').toLowerCase() !== 'add') throw new Refusal('WRONG_PARAMS');
     const customer = authenticate(data, ctx);
     if (!data['IP']) throw new Refusal('WRONG_PARAMS');
@@ -167,7 +180,12 @@ const HANDLERS: Readonly<Record<VwapiCommand, Handler>> = {
       ...(data['Language'] ? { language: data['Language'] } : {}),
     });
     if (orderId !== undefined) {
-      ctx.state.orders.set(orderId, { orderId, amount: amount ?? 0, state: 'New' });
+      ctx.state.orders.set(orderId, {
+        orderId,
+        terminal: ctx.settings.addTerminal,
+        amount: amount ?? 0,
+        state: 'New',
+      });
     }
     ctx.operations.record({
       kind: 'session-opened',
@@ -186,7 +204,7 @@ const HANDLERS: Readonly<Record<VwapiCommand, Handler>> = {
     });
   },
 
-  GetList(data, ctx) {
+  GetList({ data }, ctx) {
     const customer = authenticate(data, ctx);
     const items = customer.cards.slice(0, MAX_LISTED_CARDS).map((card) =>
       xmlElement(
@@ -208,7 +226,7 @@ const HANDLERS: Readonly<Record<VwapiCommand, Handler>> = {
     return successXml('GetList', { VWUserLgn: customer.login }, items);
   },
 
-  Remove(data, ctx) {
+  Remove({ data }, ctx) {
     const customer = authenticate(data, ctx);
     const cardId = data['CardId'];
     const index = customer.cards.findIndex((card) => card.cardId === cardId);
@@ -218,7 +236,7 @@ const HANDLERS: Readonly<Record<VwapiCommand, Handler>> = {
     return successXml('Remove', { VWUserLgn: customer.login, CardId: cardId });
   },
 
-  Activate(data, ctx) {
+  Activate({ data }, ctx) {
     const customer = authenticate(data, ctx);
     const card = customer.cards.find((item) => item.cardId === data['CardId']);
     if (!card) throw new Refusal('CARD_NOT_FOUND');
@@ -238,21 +256,40 @@ const HANDLERS: Readonly<Record<VwapiCommand, Handler>> = {
     });
   },
 
-  GetState(data, ctx) {
-    const order = ctx.state.orders.get(data['OrderId'] ?? '');
-    if (!order) throw new Refusal('ORDER_NOT_FOUND');
+  GetState({ fields, data }, ctx) {
+    const order = orderOf({ fields, data }, ctx);
+    // An unknown order: `Success="False" State="" ErrCode="ORDER_NOT_FOUND"` (charging.md, "Order state").
+    if (!order) return xmlElement('GetState', { Success: false, State: '', ErrCode: 'ORDER_NOT_FOUND' });
+    const payment = order.payment;
     return successXml('GetState', {
       OrderId: order.orderId,
       State: order.state,
       Forwarded: false,
-      MerchantContract: ctx.settings.addTerminal,
-      Amount: order.amount,
+      MerchantContract: order.terminal,
+      Amount:
+        payment !== undefined && ctx.settings.getStateAmount === 'paid' ? payment.charged : order.amount,
+      ...(payment === undefined
+        ? {}
+        : { VWUserLgn: payment.login, CardId: payment.cardId, PANMask: payment.cardName }),
     });
   },
 
-  PayStatus(data, ctx) {
-    const order = ctx.state.orders.get(data['OrderId'] ?? '');
+  PayStatus(request, ctx) {
+    const order = orderOf(request, ctx);
     if (!order) throw new Refusal('ORDER_NOT_FOUND');
     return successXml('PayStatus', { OrderId: order.orderId, Amount: order.amount, Status: order.state });
   },
+
+  ...PAY_HANDLERS,
 };
+
+/**
+ * The order a GetState or PayStatus asks about: OrderId as a top-level field (GetState, the Go SDK) or
+ * inside DATA (PayStatus, older clients), and only among the orders of the terminal named.
+ */
+function orderOf(request: CommandRequest, ctx: CommandContext) {
+  const orderId = request.fields['OrderId'] ?? request.data['OrderId'] ?? '';
+  const terminal = request.fields['Key'] ?? request.fields['VWID'];
+  const order = ctx.state.orders.get(orderId);
+  return order?.terminal === terminal ? order : undefined;
+}
