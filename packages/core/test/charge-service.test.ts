@@ -235,20 +235,25 @@ describe('ChargeService', () => {
     expect(provider.chargeCalls.refund).toBe(2);
   });
 
-  it('lets concurrent refunds take no more than the charge holds', async () => {
+  it('runs one refund of a charge at a time, so concurrent refunds can never take more than it holds', async () => {
     const { charges, input, provider } = await world();
     const charge = await charges.charge(input());
     const attempts = await Promise.allSettled(
       Array.from({ length: 10 }, (_, index) =>
-        charges.refund(charge.id, { amount: RUB(400), idempotencyKey: `r${index}` }),
+        charges.refund(charge.id, { amount: RUB(600), idempotencyKey: `r${index}` }),
       ),
     );
     const refunded = attempts.filter(
       (attempt) => attempt.status === 'fulfilled' && attempt.value.status === 'succeeded',
     );
-    expect(refunded).toHaveLength(2);
-    expect(provider.refunded(charge.id)).toBe(800);
-    expect((await charges.get(charge.id)).refunded).toEqual(RUB(800));
+    expect(refunded).toHaveLength(1);
+    const refused = attempts.flatMap((attempt) => (attempt.status === 'rejected' ? [attempt.reason] : []));
+    expect(refused).toHaveLength(9);
+    for (const error of refused) {
+      expect(error).toMatchObject({ code: expect.stringMatching(/^(INVALID_STATE|REFUND_EXCEEDS_CHARGE)$/) });
+    }
+    expect(provider.refunded(charge.id)).toBe(600);
+    expect((await charges.get(charge.id)).refunded).toEqual(RUB(600));
   });
 
   it('never re-sends a refund whose answer was lost: the reconciler asks the provider instead', async () => {
