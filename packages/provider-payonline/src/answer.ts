@@ -183,6 +183,11 @@ export const TransactionAnswer = z.object({
   paReq: Base64Value.optional(),
   acsUrl: z.string().url().optional(),
   pd: Base64Value.optional(),
+  /**
+   * Rebill only, and only when PayOnline routed the payment to another merchant account: later
+   * operations on the transaction must use that merchant (charging.md, "Rebill answer").
+   */
+  merchantId: Digits.optional(),
 });
 export type TransactionAnswer = z.infer<typeof TransactionAnswer>;
 
@@ -223,6 +228,7 @@ export function readOperationAnswer(body: string, what = 'answer'): OperationAns
     // The doc spells it ACSUrl, AcsUrl and (once) ASCUrl.
     ...renamed(fields, 'acsUrl', 'acsurl', 'ascurl'),
     ...renamed(fields, 'pd', 'pd'),
+    ...renamed(fields, 'merchantId', 'merchantid'),
   });
   if (!parsed.success) throw unreadable(what);
   return { kind: 'transaction', answer: parsed.data };

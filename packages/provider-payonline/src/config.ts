@@ -1,4 +1,4 @@
-import { HttpTimeouts, Secret } from '@cardbind/core';
+import { HttpTimeouts, minorDigits, Secret } from '@cardbind/core';
 import { assertSecureUrl } from '@cardbind/core/client';
 import { z } from 'zod';
 
@@ -12,18 +12,26 @@ export const PAYONLINE_BASE_URL = 'https://secure.payonlinesystem.com';
 export const RequestedField = z.enum(['city', 'address', 'zip', 'state', 'phone', 'issuer']);
 export type RequestedField = z.infer<typeof RequestedField>;
 
+const MerchantId = z.string().regex(/^\d{1,18}$/, 'must be digits');
+const PrivateSecurityKey = z
+  .union([z.string().min(1), z.instanceof(Secret)])
+  .transform((value) => Secret.of(value));
+const Currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as RUB');
+
 const Money = z.string().regex(/^\d{1,10}\.\d{2}$/, 'must be an amount with two decimals, such as 1.00');
 
 export const PayOnlineConfig = z
   .object({
     /** Issued by PayOnline: an integer. */
-    merchantId: z
-      .union([z.string().regex(/^\d{1,18}$/, 'must be digits'), z.number().int().positive()])
-      .transform(String),
+    merchantId: z.union([MerchantId, z.number().int().positive()]).transform(String),
     /** Signs every request and verifies callbacks; wrapped at once so it can never be printed. */
-    privateSecurityKey: z
-      .union([z.string().min(1), z.instanceof(Secret)])
-      .transform((value) => Secret.of(value)),
+    privateSecurityKey: PrivateSecurityKey,
+    /**
+     * Other merchant accounts of the same business, MerchantId → PrivateSecurityKey. PayOnline may
+     * route a rebill to one of them and then names it in the answer (`MerchantId`); the Void or Refund
+     * of that payment must be signed with that account's id and key (charging.md, "Rebill answer").
+     */
+    merchantAccounts: z.record(MerchantId, PrivateSecurityKey).default({}),
     baseUrl: z.string().url().default(PAYONLINE_BASE_URL),
     /** Plain http to 127.0.0.1/localhost only: emulators and local development. */
     allowLoopbackHttp: z.boolean().default(false),
@@ -31,10 +39,13 @@ export const PayOnlineConfig = z
     termUrl: z.string().url(),
     /** Held on the card to prove it works, then voided (or kept, see `afterBinding`). */
     verificationAmount: Money.default('1.00'),
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as RUB')
-      .default('RUB'),
+    currency: Currency.default('RUB'),
+    /**
+     * The currencies the merchant account takes for charges (rebills); default: `currency` alone.
+     * PayOnline's Amount is "a dot and two digits" (charging.md, "Rebill"), so only currencies with
+     * two minor digits can be sent exactly.
+     */
+    chargeCurrencies: z.array(Currency).min(1).optional(),
     requestedFields: z.array(RequestedField).default([]),
     /** The answer format the app asks PayOnline for. Server-side calls always use text (see README). */
     contentType: z.enum(['text', 'xml']).default('text'),
@@ -77,13 +88,22 @@ export const PayOnlineConfig = z
       })
       .default({ maxAgeMs: 60 * 60_000, maxAheadMs: 5 * 60_000 }),
     timeouts: HttpTimeouts.default(HttpTimeouts.parse({})),
-    /** Extra attempts for Search, the one call that is safe to repeat. */
+    /** Extra attempts for Search, the one call that is safe to repeat (never Rebill, Void or Refund). */
     retries: z.number().int().min(0).max(5).default(2),
     processor: z
       .object({ name: z.string().min(1), homepage: z.string().url().optional() })
       .default({ name: 'PayOnline', homepage: 'https://payonline.ru/' }),
   })
   .superRefine((config, issues) => {
+    (config.chargeCurrencies ?? []).forEach((currency, index) => {
+      if (minorDigits(currency) !== 2) {
+        issues.addIssue({
+          code: 'custom',
+          path: ['chargeCurrencies', index],
+          message: "must have two minor digits: PayOnline's Amount is always sent as 0.00",
+        });
+      }
+    });
     if (config.callbackWindow.maxAgeMs < config.orderDeadlineMs) {
       issues.addIssue({
         code: 'custom',
@@ -120,4 +140,5 @@ export const ENDPOINTS = {
   search: '/payment/search/',
   void: '/payment/transaction/void/',
   rebill: '/payment/transaction/rebill/',
+  refund: '/payment/transaction/refund/',
 } as const;

@@ -3,6 +3,8 @@ import {
   type CallbackResult,
   CardBindingError,
   type CardBindingProvider,
+  type ChargeCheckOutcome,
+  type ChargeOutcome,
   type Clock,
   createHttpClient,
   type HttpClient,
@@ -10,7 +12,12 @@ import {
   type Logger,
   type Redactor,
   type ProviderCallbackContext,
+  type ProviderChargeContext,
+  type ProviderChargeStateContext,
   type ProviderContext,
+  type ProviderRefundContext,
+  type RefundCheckOutcome,
+  type RefundOutcome,
   type ProviderInitContext,
   type InitOutcome,
   type ProviderOutcome,
@@ -32,6 +39,7 @@ import { declineMessage, errorForCodes } from './codes.js';
 import { endpoint, ENDPOINTS, type PayOnlineConfig } from './config.js';
 import { buildAuthParams } from './form-params.js';
 import { orderIdFor } from './order-id.js';
+import { PayOnlineCharging } from './payonline-charging.js';
 import { anchorContext, openAnchor, sealAnchor } from './sealed-anchor.js';
 import { parseRef, PayOnlineRef } from './ref.js';
 import { type FoundPayment, searchOrder } from './search.js';
@@ -69,12 +77,14 @@ export interface PayOnlineProviderDependencies {
  * PayOnline's form-params flow. The app posts the card straight to PayOnline with the params `init`
  * returns; the outcome arrives by the server-to-server callback (verified), by a 3-D Secure return, or
  * is pulled with Search. Stateless apart from its configuration: it remembers orders in providerRef.
+ * Charging the saved card (Rebill, Search, Void, Refund) lives in payonline-charging.ts.
  */
 export class PayOnlineProvider implements CardBindingProvider {
   readonly id = PAYONLINE_PROVIDER_ID;
   readonly #config: PayOnlineConfig;
   readonly #http: HttpClient;
   readonly #logger: Logger;
+  readonly #charging: PayOnlineCharging;
 
   constructor(config: PayOnlineConfig, dependencies: PayOnlineProviderDependencies) {
     this.#config = config;
@@ -88,6 +98,23 @@ export class PayOnlineProvider implements CardBindingProvider {
         logger: dependencies.logger,
         ...(dependencies.redactor === undefined ? {} : { redactor: dependencies.redactor }),
       });
+    this.#charging = new PayOnlineCharging(config, this.#http, this.#logger);
+  }
+
+  charge(ctx: ProviderChargeContext): Promise<ChargeOutcome> {
+    return this.#charging.charge(ctx);
+  }
+
+  checkCharge(ctx: ProviderChargeStateContext): Promise<ChargeCheckOutcome> {
+    return this.#charging.checkCharge(ctx);
+  }
+
+  refund(ctx: ProviderRefundContext): Promise<RefundOutcome> {
+    return this.#charging.refund(ctx);
+  }
+
+  checkRefund(ctx: ProviderRefundContext): Promise<RefundCheckOutcome> {
+    return this.#charging.checkRefund(ctx);
   }
 
   async init(ctx: ProviderInitContext): Promise<InitOutcome> {

@@ -10,6 +10,7 @@ import {
 } from './answer.js';
 import { errorForCodes } from './codes.js';
 import { endpoint, ENDPOINTS, type PayOnlineConfig } from './config.js';
+import { mainAccount, type MerchantAccount } from './merchant-account.js';
 import { searchSecurityKey } from './security-key.js';
 
 /** Search returns only successful payments, in one of these statuses. */
@@ -58,20 +59,22 @@ function readRecord(record: AnswerRecord): FoundPayment {
 /**
  * The successful payments PayOnline knows for an order. An empty list means "nothing successful yet":
  * PayOnline answers a decline the same way, so only a callback, a confirmed report or the deadline can
- * end such an order.
+ * end such an order. `account` is the merchant account to ask (default: the configured one).
  */
 export async function searchOrder(
   http: HttpClient,
   config: PayOnlineConfig,
   orderId: string,
+  account: MerchantAccount = mainAccount(config),
 ): Promise<FoundPayment[]> {
+  const { merchantId } = account;
   const response = await http.request({
     method: 'POST',
     url: endpoint(config, ENDPOINTS.search),
     form: {
-      MerchantId: config.merchantId,
+      MerchantId: merchantId,
       OrderId: orderId,
-      SecurityKey: searchSecurityKey({ merchantId: config.merchantId, orderId }, config.privateSecurityKey),
+      SecurityKey: searchSecurityKey({ merchantId, orderId }, account.privateSecurityKey),
       // Always text: it is what core's transcript redaction understands field by field.
       ContentType: 'text',
     },

@@ -17,8 +17,10 @@ import {
   writeXml,
 } from './answers.js';
 import { CallbackSender, type CallbackDelivery, payOnlineDateTime } from './callbacks.js';
+import { chargingRoutes } from './charging.js';
 import { isIP } from 'node:net';
-import { behaviourOf } from './magic-cards.js';
+import { ledgerOf, type PayOnlineOrderLedger, toCents } from './ledger.js';
+import { behaviourOf, chargeBehaviourOf } from './magic-cards.js';
 import { type PayOnlineOperation, type PayOnlineOperationKind, PayOnlineOperationLog } from './operations.js';
 import { SIGNED_FIELDS, signFields } from './security-key.js';
 import {
@@ -32,7 +34,13 @@ import {
 
 /** Routes of the fault switchboard. */
 export type PayOnlineRoute =
-  'auth' | 'auth3ds' | 'search' | 'void' | 'rebill' | 'complete' | 'acs' | 'callback';
+  'auth' | 'auth3ds' | 'search' | 'void' | 'rebill' | 'refund' | 'complete' | 'acs' | 'callback';
+
+/** A merchant account of the emulated PayOnline. */
+export interface PayOnlineMerchantAccount {
+  readonly merchantId: string;
+  readonly privateSecurityKey: string;
+}
 
 export interface PayOnlineEmulatorOptions {
   merchantId?: string;
@@ -56,6 +64,19 @@ export interface PayOnlineEmulatorOptions {
    * Auth answers in node-payonline `tmp.txt` say `Status=PreAuthorized`).
    */
   paymentType?: 'direct' | 'preauthorized';
+  /**
+   * The second merchant account PayOnline routes the routed magic card's rebills to (default `2000`
+   * with its own key). Operations on those payments must be signed with it (design/charging.md).
+   */
+  routedMerchant?: PayOnlineMerchantAccount;
+  /** How long the slow-answer magic card's Rebill answer takes, in real time (default 10 s). */
+  slowAnswerMs?: number;
+  /**
+   * `manual` (default): a rebill stays `Pending` until `settle(transactionId)`. `at-once`: it settles
+   * right after its answer (which still says Pending), as if PayOnline's 24 h had passed: for suites
+   * that refund in parts without driving settlement themselves.
+   */
+  settleRebills?: 'manual' | 'at-once';
   port?: number;
 }
 
@@ -76,6 +97,8 @@ export interface PayOnlineEmulator {
   readonly acsUrl: string;
   readonly merchantId: string;
   readonly privateSecurityKey: string;
+  /** The account the routed magic card's rebills go to: give it to the provider's merchantAccounts. */
+  readonly routedMerchant: PayOnlineMerchantAccount;
   readonly otp: string;
   readonly faults: FaultSwitchboard;
   readonly requests: readonly EmulatorRequest[];
@@ -89,6 +112,18 @@ export interface PayOnlineEmulator {
   readonly operations: readonly PayOnlineOperation[];
   /** How many operations of one kind took effect: "exactly one void", "exactly one debit". */
   operationCount(kind: PayOnlineOperationKind): number;
+  /** One order's debits, voids and refunds (count and amount) as they took effect. */
+  ledger(orderId: string): PayOnlineOrderLedger;
+  /**
+   * Settles a `Pending` payment, as PayOnline does with direct payments within 24 h: from then on it
+   * can be refunded and no longer voided. Throws for any other status.
+   */
+  settle(transactionId: string): void;
+  /**
+   * The next Rebill for this OrderId takes effect (the card is debited) and its answer is lost: the
+   * connection is reset, or a gateway answers 502. Once, whatever card the anchor belongs to.
+   */
+  loseRebillAnswer(orderId: string, how?: 'reset' | 'bad-gateway'): void;
   /** Closes slow orders whose time has come (by the clock) and waits for their callbacks. */
   tick(): Promise<void>;
   /** Resolves when every callback started so far has been answered (or failed). */
@@ -108,6 +143,7 @@ const PATHS: Readonly<Record<string, PayOnlineRoute>> = {
   '/payment/search/': 'search',
   '/payment/transaction/void/': 'void',
   '/payment/transaction/rebill/': 'rebill',
+  '/payment/transaction/refund/': 'refund',
   '/payment/transaction/complete/': 'complete',
   '/acs/': 'acs',
   '/acs/confirm/': 'acs',
@@ -128,14 +164,26 @@ const CONTENT_TYPES: Readonly<Record<AnswerFormat, string>> = {
 
 /**
  * A PayOnline emulator on 127.0.0.1: Auth (with magic cards), the 3-DS completion, Search, Void,
- * Rebill, an emulated bank ACS page, signed server-to-server callbacks, SecurityKey checks on every
- * request (a wrong key is Code 4024), CORS for browser clients and a fault switchboard per route.
+ * Rebill and Refund (charging.ts; a bound card's magic number decides its charges), a routed second
+ * merchant account, an emulated bank ACS page, signed server-to-server callbacks, SecurityKey checks
+ * on every request (a wrong key is Code 4024), CORS for browser clients and a fault switchboard per
+ * route.
  */
 export async function startPayOnlineEmulator(
   options: PayOnlineEmulatorOptions = {},
 ): Promise<PayOnlineEmulator> {
   const merchantId = options.merchantId ?? '1000';
   const privateKey = options.privateSecurityKey ?? 'b1f0c7e2-emulator-private-key-5d3a';
+  const routedMerchant = options.routedMerchant ?? {
+    merchantId: '2000',
+    privateSecurityKey: '4d2e9a61-emulator-routed-key-77c1',
+  };
+  const keys = new Map([
+    [routedMerchant.merchantId, routedMerchant.privateSecurityKey],
+    [merchantId, privateKey],
+  ]);
+  const closing = new AbortController();
+  const lostAnswers = new Map<string, 'reset' | 'bad-gateway'>();
   const clock = options.clock ?? systemClock;
   const slowCloseMs = options.slowCloseMs ?? 30_000;
   const otp = options.otp ?? '123456';
@@ -143,12 +191,17 @@ export async function startPayOnlineEmulator(
   const state = new EmulatorState();
   const approved: ApprovedStatus = options.paymentType === 'preauthorized' ? 'PreAuthorized' : 'Pending';
   const operations = new PayOnlineOperationLog();
-  const recordOperation = (kind: PayOnlineOperationKind, transaction: EmulatedTransaction): void =>
+  const recordOperation = (
+    kind: PayOnlineOperationKind,
+    transaction: EmulatedTransaction,
+    amount = transaction.amount,
+  ): void =>
     operations.record({
       kind,
       transactionId: transaction.id,
       orderId: transaction.orderId,
-      amount: transaction.amount,
+      merchantId: transaction.merchantId,
+      amount,
       at: clock.now(),
     });
   const requests: EmulatorRequest[] = [];
@@ -178,11 +231,12 @@ export async function startPayOnlineEmulator(
     signed: readonly string[],
     cors = false,
   ): boolean => {
-    if (fields['MerchantId'] !== merchantId) {
+    const key = keys.get(fields['MerchantId'] ?? '');
+    if (key === undefined) {
       formatError(res, format, '4027', cors);
       return false;
     }
-    const expected = signFields(signed, fields, privateKey);
+    const expected = signFields(signed, fields, key);
     if ((fields['SecurityKey'] ?? '').toLowerCase() !== expected) {
       formatError(res, format, '4024', cors);
       return false;
@@ -290,6 +344,7 @@ export async function startPayOnlineEmulator(
 
     const behaviour = behaviourOf(number);
     const transaction = state.add({
+      merchantId: fields['MerchantId'] ?? merchantId,
       orderId,
       operation: 'Auth',
       amount,
@@ -301,6 +356,7 @@ export async function startPayOnlineEmulator(
       holder: fields['CardHolderName'] ?? '',
       country: country.toUpperCase() || 'RU',
       customFields: customFieldsOf(fields),
+      chargeBehaviour: chargeBehaviourOf(number),
     });
     switch (behaviour.kind) {
       case 'success':
@@ -370,6 +426,8 @@ export async function startPayOnlineEmulator(
       byOrder ? state.byOrder(fields['OrderId'] ?? '') : [state.get(fields['TransactionId'] ?? '')]
     )
       .filter((transaction): transaction is EmulatedTransaction => transaction !== undefined)
+      // Each account sees its own payments: a routed one is listed under the account it went to.
+      .filter((transaction) => transaction.merchantId === fields['MerchantId'])
       .filter((transaction) => SUCCESSFUL_STATUSES.has(transaction.status));
     // Nothing successful: PayOnline answers an empty body (a decline looks the same).
     if (found.length === 0) return answer(res, format, '');
@@ -393,7 +451,7 @@ export async function startPayOnlineEmulator(
 
   const handleVoid = (res: ServerResponse, fields: Record<string, string>, format: AnswerFormat): void => {
     if (!authorised(res, format, fields, SIGNED_FIELDS.void)) return;
-    const transaction = state.get(fields['TransactionId'] ?? '');
+    const transaction = state.owned(fields['TransactionId'] ?? '', fields['MerchantId'] ?? '');
     if (!transaction) return formatError(res, format, '4029');
     // PayOnline's API doc, "Void method": it cancels a Pending or PreAuthorized transaction and answers
     // `TransactionId=..&Operation=Void&Result=Ok|Error&Message=..`, `Message` being `Voided` or "an
@@ -423,48 +481,21 @@ export async function startPayOnlineEmulator(
     );
   };
 
-  const handleRebill = (res: ServerResponse, fields: Record<string, string>, format: AnswerFormat): void => {
-    if (!authorised(res, format, fields, SIGNED_FIELDS.rebill)) return;
-    const original = state.byAnchor(fields['RebillAnchor'] ?? '');
-    if (!original) return formatError(res, format, '4021');
-    const orderId = fields['OrderId'] ?? '';
-    const amount = fields['Amount'] ?? '';
-    const currency = fields['Currency'] ?? '';
-    if (orderId === '' || orderId.length > 50) return formatError(res, format, '4025');
-    // PayOnline's API doc, "Rebill method": Amount and Currency are mandatory, Amount "two digits after
-    // the point, i.e.: 1500.99", Currency ISO 4217 (3 chars); the same checks and codes as Auth's.
-    if (!/^\d+\.\d{2}$/.test(amount)) return formatError(res, format, '4300');
-    if (!/^[A-Z]{3}$/.test(currency)) return formatError(res, format, '4026');
-    if (state.paidFor(orderId)) return formatError(res, format, '4016');
-    const now = clock.now();
-    const transaction = state.add({
-      orderId,
-      operation: 'Rebill',
-      amount,
-      currency,
-      status: approved,
-      code: '200',
-      dateTime: now,
-      maskedNumber: original.maskedNumber,
-      holder: original.holder,
-      country: original.country,
-      customFields: {},
-      rebillAnchor: original.rebillAnchor ?? newRebillAnchor(),
-    });
-    answer(
-      res,
-      format,
-      writeAnswer(format, [
-        { name: 'Id', value: transaction.id },
-        { name: 'Operation', value: 'Rebill' },
-        { name: 'Result', value: 'Ok' },
-        { name: 'Status', value: approved },
-        { name: 'Code', value: '200' },
-      ]),
-    );
-    recordOperation('rebill', transaction);
-    callbacks.send(transaction);
-  };
+  const charging = chargingRoutes({
+    state,
+    clock,
+    approved,
+    routedMerchantId: routedMerchant.merchantId,
+    slowAnswerMs: options.slowAnswerMs ?? 10_000,
+    lostAnswers,
+    settleAtOnce: options.settleRebills === 'at-once',
+    closing: closing.signal,
+    callbacks,
+    authorised,
+    answer,
+    formatError,
+    recordOperation,
+  });
 
   /**
    * PayOnline's API doc, "Complete method": confirms a PreAuthorized transaction, in full or for a
@@ -480,7 +511,7 @@ export async function startPayOnlineEmulator(
     const partial = fields['Amount'];
     const signed = partial === undefined ? SIGNED_FIELDS.complete : [...SIGNED_FIELDS.complete, 'Amount'];
     if (!authorised(res, format, fields, signed)) return;
-    const transaction = state.get(fields['TransactionId'] ?? '');
+    const transaction = state.owned(fields['TransactionId'] ?? '', fields['MerchantId'] ?? '');
     if (!transaction) return formatError(res, format, '4029');
     if (partial !== undefined && !/^\d+\.\d{2}$/.test(partial)) return formatError(res, format, '4300');
     const completable =
@@ -564,7 +595,9 @@ export async function startPayOnlineEmulator(
       case 'void':
         return handleVoid(res, fields, format);
       case 'rebill':
-        return handleRebill(res, fields, format);
+        return charging.rebill(req, res, fields, format);
+      case 'refund':
+        return charging.refund(res, fields, format);
       case 'complete':
         return handleComplete(res, fields, format);
       case 'acs':
@@ -582,6 +615,7 @@ export async function startPayOnlineEmulator(
     acsUrl: `${baseUrl}/acs/`,
     merchantId,
     privateSecurityKey: privateKey,
+    routedMerchant,
     otp,
     faults,
     requests,
@@ -594,6 +628,17 @@ export async function startPayOnlineEmulator(
     requestsTo: (route) => requests.filter((request) => request.route === route),
     operations: operations.records,
     operationCount: (kind) => operations.count(kind),
+    ledger: (orderId) => ledgerOf(operations.records, orderId),
+    settle: (transactionId) => {
+      const transaction = state.get(transactionId);
+      if (transaction?.status !== 'Pending') {
+        throw new Error(`Emulated transaction ${transactionId} is not a Pending payment`);
+      }
+      transaction.status = 'Settled';
+    },
+    loseRebillAnswer: (orderId, how = 'reset') => {
+      lostAnswers.set(orderId, how);
+    },
     tick: closeDueOrders,
     callbacksSettled: () => callbacks.settled(),
     resendCallback: async (transactionId) => {
@@ -618,6 +663,7 @@ export async function startPayOnlineEmulator(
       return { status: response.status, body: await response.text() };
     },
     close: async () => {
+      closing.abort();
       await callbacks.settled();
       await server.close();
     },
@@ -647,12 +693,6 @@ const AUTH_FIELDS = new Set([
   'ContentType',
   'OrderDescription',
 ]);
-
-/** `1500.99` in cents, exactly (no floating point). */
-function toCents(amount: string): number {
-  const [whole = '0', fraction = '00'] = amount.split('.');
-  return Number(whole) * 100 + Number(fraction);
-}
 
 function customFieldsOf(fields: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(fields).filter(([name]) => !AUTH_FIELDS.has(name)));

@@ -3,13 +3,19 @@ export {
   type PayOnlineEmulator,
   type PayOnlineEmulatorOptions,
   type PayOnlineRoute,
+  type PayOnlineMerchantAccount,
   type EmulatorRequest as PayOnlineRequestRecord,
 } from './emulator.js';
 export {
   PAYONLINE_TEST_CARDS,
+  PAYONLINE_CHARGE_CARDS,
   behaviourOf as payOnlineCardBehaviour,
+  chargeBehaviourOf as payOnlineChargeBehaviour,
+  payOnlineTestCardSecrets,
   type CardBehaviour as PayOnlineCardBehaviour,
+  type ChargeBehaviour as PayOnlineChargeBehaviour,
 } from './magic-cards.js';
+export type { PayOnlineOrderLedger } from './ledger.js';
 export {
   payOnlineSecurityKey,
   signFields as signPayOnlineFields,

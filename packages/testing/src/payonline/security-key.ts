@@ -21,6 +21,8 @@ export const SIGNED_FIELDS = {
   searchByOrder: ['MerchantId', 'OrderId'],
   searchByTransaction: ['MerchantId', 'TransactionId'],
   void: ['MerchantId', 'TransactionId'],
+  /** Amount is mandatory on Refund and signed after TransactionId (design/charging.md, "Refund"). */
+  refund: ['MerchantId', 'TransactionId', 'Amount'],
   rebill: ['MerchantId', 'RebillAnchor', 'OrderId', 'Amount', 'Currency'],
   /** Complete without an Amount; with one, `Amount` follows TransactionId (PayOnline's API doc). */
   complete: ['MerchantId', 'TransactionId'],

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ChargeBehaviour } from './magic-cards.js';
 
 /**
  * The emulator's books: transactions by id, each tied to the merchant's OrderId. `Processing` is the
@@ -23,6 +24,8 @@ export interface ThreeDsSession {
 
 export interface EmulatedTransaction {
   readonly id: string;
+  /** The merchant account the payment belongs to: its id and key sign every later operation on it. */
+  readonly merchantId: string;
   readonly orderId: string;
   readonly operation: 'Auth' | 'Rebill';
   amount: string;
@@ -44,6 +47,10 @@ export interface EmulatedTransaction {
   threeDs?: ThreeDsSession;
   /** The final 3DS answer, replayed if the merchant posts the same completion twice. */
   finalAnswer?: string;
+  /** A bound card's: what a Rebill on its RebillAnchor does (magic-cards.ts, by the card number). */
+  chargeBehaviour?: ChargeBehaviour;
+  /** Refunded so far, in cents (Refund is repeatable up to the full amount). */
+  refundedCents?: number;
 }
 
 /** PayOnline shows these to Search: successful payments only (design/payonline.md, "Search"). */
@@ -81,6 +88,12 @@ export class EmulatorState {
     return this.#transactions.get(id);
   }
 
+  /** A transaction of this merchant account, or undefined (PayOnline's 4029 for any other). */
+  owned(id: string, merchantId: string): EmulatedTransaction | undefined {
+    const transaction = this.#transactions.get(id);
+    return transaction?.merchantId === merchantId ? transaction : undefined;
+  }
+
   all(): EmulatedTransaction[] {
     return [...this.#transactions.values()];
   }
@@ -89,8 +102,11 @@ export class EmulatorState {
     return this.all().filter((transaction) => transaction.orderId === orderId);
   }
 
+  /** The payment that issued the anchor (a Rebill carries its card's anchor too, but is not its source). */
   byAnchor(anchor: string): EmulatedTransaction | undefined {
-    return this.all().find((transaction) => transaction.rebillAnchor === anchor);
+    return this.all().find(
+      (transaction) => transaction.operation === 'Auth' && transaction.rebillAnchor === anchor,
+    );
   }
 
   byPaReq(paReq: string): EmulatedTransaction | undefined {
