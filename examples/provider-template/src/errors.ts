@@ -1,4 +1,4 @@
-import { CardBindingError, type CardBindingErrorCode } from '@cardbind/core';
+import { CardBindingError, type CardBindingErrorCode, type RetryAdvice } from '@cardbind/core';
 
 /**
  * ToyPay's codes, mapped to cardbind's stable ones. The raw code always travels in `providerCode`;
@@ -21,7 +21,15 @@ const REFUSALS: Readonly<
   session_not_found: { code: 'PROVIDER_REJECTED', message: 'ToyPay does not know this session' },
   card_not_found: { code: 'CARD_NOT_FOUND', message: 'ToyPay does not know this card' },
   rate_limited: { code: 'PROVIDER_UNAVAILABLE', message: 'ToyPay is rate limiting', retryable: true },
+  charge_not_found: { code: 'CHARGE_NOT_FOUND', message: 'ToyPay has no charge for this order' },
+  charge_not_refundable: { code: 'INVALID_STATE', message: 'ToyPay cannot refund this charge' },
+  amount_exceeds_charge: {
+    code: 'REFUND_EXCEEDS_CHARGE',
+    message: 'ToyPay refused a refund larger than what is left of the charge',
+  },
 };
+
+const DAY_MS = 24 * 60 * 60_000;
 
 /** The failure a `declined` session ends with. */
 export function declineFrom(declineCode: string): CardBindingError {
@@ -42,4 +50,16 @@ export function rejectionFrom(errorCode: string): CardBindingError {
       ...(known?.retryable === undefined ? {} : { retryable: known.retryable }),
     },
   );
+}
+
+/**
+ * What a declined charge means for the next attempt on the card, by ToyPay's decline code: ToyPay
+ * asks merchants not to retry insufficient funds within a day; any other decline has no advice (the
+ * host decides). The charge service refuses a new charge on the card that breaks it.
+ */
+export function chargeAdviceFor(declineCode: string, now: Date): RetryAdvice | undefined {
+  if (declineCode === 'insufficient_funds') {
+    return { retryable: true, notBefore: new Date(now.getTime() + DAY_MS) };
+  }
+  return undefined;
 }

@@ -3,17 +3,24 @@ import {
   type CallbackResult,
   type CardBindingProvider,
   type CardToken,
+  type ChargeCheckOutcome,
+  type ChargeOutcome,
   type HttpClient,
   type Logger,
   type ProviderCallbackContext,
+  type ProviderChargeContext,
+  type ProviderChargeStateContext,
   type ProviderContext,
   type ProviderInitContext,
+  type ProviderRefundContext,
   type InitOutcome,
   type ProviderOutcome,
+  type RefundOutcome,
   type RemoveCardContext,
 } from '@cardbind/core';
 import { assertSecureUrl } from '@cardbind/core/client';
 import { z } from 'zod';
+import { ToyPayCharging } from './charge.js';
 import type { ToyPayConfig } from './config.js';
 import { declineFrom } from './errors.js';
 import { readRef } from './ref.js';
@@ -52,15 +59,18 @@ function toCardToken(card: ToyPayCard): CardToken {
  * ToyPay's redirect flow: init opens a session and sends the customer to ToyPay's hosted page; the
  * result is always pulled from ToyPay's status API (on return, on a poll, or when a signed notification
  * says something happened), never taken from the return URL. Stateless: the session id lives in the
- * binding's providerRef.
+ * binding's providerRef. Saved cards are charged and refunded by `ToyPayCharging` (`charge.ts`).
  */
 export class ToyPayProvider implements CardBindingProvider {
   readonly id = TOYPAY_PROVIDER_ID;
+  readonly #charging: ToyPayCharging;
 
   constructor(
     private readonly config: ToyPayConfig,
     private readonly deps: ToyPayDependencies,
-  ) {}
+  ) {
+    this.#charging = new ToyPayCharging(config, deps.http);
+  }
 
   async init(ctx: ProviderInitContext): Promise<InitOutcome> {
     const response = await this.deps.http.request({
@@ -128,6 +138,18 @@ export class ToyPayProvider implements CardBindingProvider {
       safeToRetry: true,
     });
     readAnswer(Deleted, response, 'card deletion');
+  }
+
+  charge(ctx: ProviderChargeContext): Promise<ChargeOutcome> {
+    return this.#charging.charge(ctx);
+  }
+
+  checkCharge(ctx: ProviderChargeStateContext): Promise<ChargeCheckOutcome> {
+    return this.#charging.checkCharge(ctx);
+  }
+
+  refund(ctx: ProviderRefundContext): Promise<RefundOutcome> {
+    return this.#charging.refund(ctx);
   }
 
   async #pullResult(sessionId: string): Promise<ProviderOutcome> {

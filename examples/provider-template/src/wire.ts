@@ -31,6 +31,16 @@ export type SessionStatus = z.infer<typeof SessionStatus>;
 
 export const Deleted = z.object({ deleted: z.literal(true) });
 
+/** `POST /v1/charges` and `GET /v1/charges/{order_id}`: what ToyPay did with the order. */
+export const ChargeResult = z.discriminatedUnion('status', [
+  z.object({ order_id: z.string(), status: z.literal('succeeded') }),
+  z.object({ order_id: z.string(), status: z.literal('declined'), decline_code: z.string().min(1) }),
+]);
+export type ChargeResult = z.infer<typeof ChargeResult>;
+
+/** `POST /v1/charges/{order_id}/refunds`. */
+export const RefundResult = z.object({ refund_id: z.string(), status: z.literal('succeeded') });
+
 /** ToyPay's refusal body on 4xx answers. */
 const ErrorBody = z.object({ error: z.object({ code: z.string().min(1) }) });
 
@@ -58,11 +68,12 @@ export function readAnswer<Schema extends z.ZodType>(
     );
   }
   if (response.statusCode >= 400) {
-    const refusal = ErrorBody.safeParse(body);
-    if (refusal.success) throw rejectionFrom(refusal.data.error.code);
-    throw new CardBindingError('PROVIDER_REJECTED', `ToyPay refused ${what}`, {
-      providerCode: `HTTP_${response.statusCode}`,
-    });
+    throw (
+      refusalIn(body) ??
+      new CardBindingError('PROVIDER_REJECTED', `ToyPay refused ${what}`, {
+        providerCode: `HTTP_${response.statusCode}`,
+      })
+    );
   }
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
@@ -71,4 +82,23 @@ export function readAnswer<Schema extends z.ZodType>(
     throw new CardBindingError('PROVIDER_UNAVAILABLE', `ToyPay's ${what} answer is malformed (${fields})`);
   }
   return parsed.data;
+}
+
+/**
+ * ToyPay's own refusal (a 4xx with its error body), or undefined. A refusal means ToyPay did nothing:
+ * for a charge or a refund that is a known answer (`failed`), unlike a 4xx page from something in
+ * front of ToyPay, after which nobody knows.
+ */
+export function readRefusal(response: HttpResponse): CardBindingError | undefined {
+  if (response.statusCode < 400) return undefined;
+  try {
+    return refusalIn(JSON.parse(response.body));
+  } catch {
+    return undefined;
+  }
+}
+
+function refusalIn(body: unknown): CardBindingError | undefined {
+  const refusal = ErrorBody.safeParse(body);
+  return refusal.success ? rejectionFrom(refusal.data.error.code) : undefined;
 }

@@ -11,6 +11,7 @@ import {
 import { afterAll, describe } from 'vitest';
 import { toyPayModule } from '../src/index.js';
 import { payOnHostedPage } from './customer.js';
+import { TOYPAY_CHARGE_DECLINE_CARD } from './emulator/toypay-charges.js';
 import { startToyPayEmulator, type ToyPayEmulator } from './emulator/toypay-emulator.js';
 
 const API_KEY = 'tp_test_3f9a1c7e5b2d4a68';
@@ -54,11 +55,20 @@ const contract: ConformanceOptions<ToyPayEmulator> = {
   secrets: [
     { name: 'ToyPay API key', value: API_KEY },
     { name: 'ToyPay webhook secret', value: WEBHOOK_SECRET },
+    { name: 'the charge-decline card number', value: TOYPAY_CHARGE_DECLINE_CARD.number },
   ],
   allowLoopbackHttp: true,
   // ToyPay signs `{event}.{session_id}`, not the whole body: a field added beside them goes unnoticed
   // (and decides nothing: even a signed notification only makes the provider ask the status API).
   forgedCallback: { unsignedAddedFields: true },
+  // ToyPay charges and refunds saved cards: every charging case runs against the emulator's ledger.
+  charging: {
+    amount: { minor: 1500, currency: 'EUR' },
+    debits: ({ backend }) => backend.charges.debits(),
+    bindDecliningCard: async (ctx) => void (await payOnHostedPage(pageOf(ctx), TOYPAY_CHARGE_DECLINE_CARD)),
+    loseChargeAnswer: ({ backend, orderId }) => backend.charges.loseAnswer(orderId),
+    refunds: true,
+  },
 };
 
 // The same contract on a database store too: @cardbind/store-postgres on PGlite (PostgreSQL compiled

@@ -1,8 +1,9 @@
-import { captureFlow, expectNoSecrets, TEST_CARDS } from '@cardbind/testing';
+import { captureFlow, expectNoSecrets, TEST_CARDS, type TestCard } from '@cardbind/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Secret } from '@cardbind/core';
 import { notificationSignature, toyPayModule } from '../src/index.js';
 import { payOnHostedPage } from './customer.js';
+import { TOYPAY_CHARGE_DECLINE_CARD } from './emulator/toypay-charges.js';
 import { API_KEY, customer, startWorld, WEBHOOK_SECRET, type World } from './world.js';
 
 let world: World | undefined;
@@ -20,6 +21,17 @@ async function started(w: World) {
   if (binding.nextAction?.type !== 'redirect') throw new Error('expected a redirect');
   return { binding, pageUrl: binding.nextAction.url };
 }
+
+/** A card bound with `card`, ready to charge. */
+async function savedCard(w: World, card: TestCard): Promise<string> {
+  const { binding, pageUrl } = await started(w);
+  await payOnHostedPage(pageUrl, card);
+  const done = await w.service.finalise(binding.id);
+  if (!done.card) throw new Error(`binding ended ${done.status}`);
+  return done.card.id;
+}
+
+const EUR = (minor: number) => ({ minor, currency: 'EUR' });
 
 describe('toyPayModule configuration', () => {
   const valid = { baseUrl: 'https://api.toypay.example', apiKey: API_KEY, webhookSecret: WEBHOOK_SECRET };
@@ -174,5 +186,71 @@ describe('the ToyPay provider', () => {
     expect(() =>
       expectNoSecrets(captured, [API_KEY, WEBHOOK_SECRET, TEST_CARDS.success.number]),
     ).not.toThrow();
+  });
+});
+
+describe('charging with ToyPay', () => {
+  it("declines with ToyPay's advice: no new charge on the card for a day, and nothing debited", async () => {
+    const w = await startWorld();
+    world = w;
+    const cardId = await savedCard(w, TOYPAY_CHARGE_DECLINE_CARD);
+    const declined = await w.charges.charge({
+      customerId: customer.id,
+      cardId,
+      amount: EUR(500),
+      idempotencyKey: 'sub-1',
+    });
+    expect(declined).toMatchObject({
+      status: 'failed',
+      failure: { code: 'CARD_DECLINED', providerCode: 'insufficient_funds', retryable: true },
+    });
+    expect(declined.failure?.notBefore?.getTime()).toBe(declined.createdAt.getTime() + 24 * 60 * 60_000);
+    await expect(
+      w.charges.charge({ customerId: customer.id, cardId, amount: EUR(500), idempotencyKey: 'sub-2' }),
+    ).rejects.toMatchObject({ code: 'RETRY_NOT_ALLOWED', providerCode: 'insufficient_funds' });
+    expect(w.toypay.charges.debits()).toEqual([]);
+  });
+
+  it('tells a refusal (nothing taken: failed) from an unreadable answer (unknown: processing)', async () => {
+    const w = await startWorld();
+    world = w;
+    const cardId = await savedCard(w, TEST_CARDS.success);
+    const charge = (idempotencyKey: string) =>
+      w.charges.charge({ customerId: customer.id, cardId, amount: EUR(500), idempotencyKey });
+    w.toypay.faults.arm('create-charge', { kind: 'reject', code: 'invalid_api_key' }, { times: 1 });
+    expect(await charge('a')).toMatchObject({
+      status: 'failed',
+      failure: { code: 'CONFIG_INVALID', providerCode: 'invalid_api_key' },
+    });
+    w.toypay.faults.arm('create-charge', { kind: 'malformed' }, { times: 1 });
+    expect(await charge('b')).toMatchObject({ status: 'processing' });
+    // Neither request was retried: a debit is sent once.
+    expect(w.toypay.faults.hits('create-charge')).toBe(2);
+    expect(w.toypay.charges.debits()).toEqual([]);
+  });
+
+  it("keeps a refund's refusal as ToyPay's code, and refunds what is left", async () => {
+    const w = await startWorld();
+    world = w;
+    const cardId = await savedCard(w, TEST_CARDS.success);
+    const charge = await w.charges.charge({
+      customerId: customer.id,
+      cardId,
+      amount: EUR(500),
+      idempotencyKey: 'c',
+    });
+    w.toypay.faults.arm('create-refund', { kind: 'reject', code: 'charge_not_refundable' }, { times: 1 });
+    expect(await w.charges.refund(charge.id, { idempotencyKey: 'r1' })).toMatchObject({
+      status: 'failed',
+      failure: { code: 'INVALID_STATE', providerCode: 'charge_not_refundable' },
+    });
+    expect(await w.charges.refund(charge.id, { idempotencyKey: 'r2' })).toMatchObject({
+      status: 'succeeded',
+      amount: EUR(500),
+    });
+    expect(w.toypay.charges.ledger.map((entry) => [entry.kind, entry.amount])).toEqual([
+      ['debit', 500],
+      ['refund', 500],
+    ]);
   });
 });

@@ -1,4 +1,9 @@
-import { cardBindingModule, CardBindingService, type CardBindingModuleOptions } from '@cardbind/core';
+import {
+  cardBindingModule,
+  CardBindingService,
+  type CardBindingModuleOptions,
+  ChargeService,
+} from '@cardbind/core';
 import { type CallbackReceiver, startCallbackReceiver } from '@cardbind/testing';
 import { Container } from 'inversify';
 import { toyPayModule, type ToyPayConfigInput } from '../src/index.js';
@@ -15,6 +20,7 @@ export const customer = { id: 'customer-7', email: 'anna@example.test' };
 export interface World {
   toypay: ToyPayEmulator;
   service: CardBindingService;
+  charges: ChargeService;
   /** The host's callback route: ToyPay's notifications reach `service.handleCallback` through it. */
   host: CallbackReceiver;
   close(): Promise<void>;
@@ -52,6 +58,7 @@ export async function startWorld(
   return {
     toypay,
     service,
+    charges: container.get(ChargeService),
     host,
     close: async () => {
       await toypay.close();

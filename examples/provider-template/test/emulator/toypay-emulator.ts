@@ -8,9 +8,10 @@ import {
   startHttpServer,
   TEST_CARDS,
 } from '@cardbind/testing';
+import { type ChargeRoute, chargeApi, type ToyPayCharges } from './toypay-charges.js';
 
 /** Fault-switchboard routes: one per ToyPay API call, plus the hosted page. */
-export type ToyPayRoute = 'create-session' | 'get-session' | 'delete-card' | 'hosted-page';
+export type ToyPayRoute = 'create-session' | 'get-session' | 'delete-card' | 'hosted-page' | ChargeRoute;
 
 export interface ToyPayEmulatorOptions {
   apiKey: string;
@@ -49,6 +50,8 @@ export interface ToyPayEmulator {
   expire(sessionId: string): void;
   /** Notifications sent, with the host's answer status. */
   readonly notifications: readonly { event: string; sessionId: string; status: number }[];
+  /** The charge API's ledger (what money moved) and its lost-answer switch. */
+  readonly charges: ToyPayCharges;
   close(): Promise<void>;
 }
 
@@ -65,14 +68,17 @@ const json = (res: ServerResponse, status: number, body: unknown): void => {
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
- * ToyPay on 127.0.0.1: the merchant API (`/v1/...`, bearer auth, JSON), the hosted card page
- * (`/pay/{session}`), and signed notifications. It answers protocol faults in its own format:
- * `malformed` is truncated JSON, `reject` is a 4xx with ToyPay's error body.
+ * ToyPay on 127.0.0.1: the merchant API (`/v1/...`, bearer auth, JSON; charges in
+ * `toypay-charges.ts`), the hosted card page (`/pay/{session}`), and signed notifications. It
+ * answers protocol faults in its own format: `malformed` is truncated JSON, `reject` is a 4xx with
+ * ToyPay's error body.
  */
 export async function startToyPayEmulator(options: ToyPayEmulatorOptions): Promise<ToyPayEmulator> {
   const sessions = new Map<string, Session>();
   const byIdempotencyKey = new Map<string, string>();
   const cards = new Map<string, Set<string>>();
+  /** The number behind each token ToyPay holds: what decides how a charge on it goes. */
+  const numbers = new Map<string, string>();
   const notifications: { event: string; sessionId: string; status: number }[] = [];
   const faults = new FaultSwitchboard();
   const ttlMs = options.sessionTtlMs ?? 30 * 60_000;
@@ -120,6 +126,8 @@ export async function startToyPayEmulator(options: ToyPayEmulatorOptions): Promi
     return applyTransportFault(fault, req, res);
   };
 
+  const charges = chargeApi({ json, faulted, cardNumber: (token) => numbers.get(token) });
+
   const api = async (
     req: IncomingMessage,
     res: ServerResponse,
@@ -158,10 +166,14 @@ export async function startToyPayEmulator(options: ToyPayEmulatorOptions): Promi
     if (resource === 'cards' && id !== undefined && action === 'delete' && req.method === 'POST') {
       if (await faulted('delete-card', req, res)) return;
       for (const held of cards.values()) {
-        if (held.delete(id)) return json(res, 200, { deleted: true });
+        if (held.delete(id)) {
+          numbers.delete(id);
+          return json(res, 200, { deleted: true });
+        }
       }
       return json(res, 404, { error: { code: 'card_not_found' } });
     }
+    if (resource === 'charges') return charges.handle(req, res, path.slice(1), fields);
     json(res, 404, { error: { code: 'not_found' } });
   };
 
@@ -220,6 +232,7 @@ export async function startToyPayEmulator(options: ToyPayEmulatorOptions): Promi
       const held = cards.get(session.customerReference) ?? new Set<string>();
       held.add(token);
       cards.set(session.customerReference, held);
+      numbers.set(token, number);
     }
     await notify(`session.${session.status}`, session);
     // The return URL's `result` is a hint for the page only; ToyPay warns it can be forged.
@@ -241,6 +254,7 @@ export async function startToyPayEmulator(options: ToyPayEmulatorOptions): Promi
     baseUrl: server.baseUrl,
     faults,
     notifications,
+    charges: { ledger: charges.ledger, debits: charges.debits, loseAnswer: charges.loseAnswer },
     cardsFor: (customerReference) => cards.get(customerReference)?.size ?? 0,
     expire: (sessionId) => {
       const session = sessions.get(sessionId);

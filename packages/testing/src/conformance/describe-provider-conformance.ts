@@ -1,9 +1,16 @@
 import { describe, it } from 'vitest';
+import { undeclaredFor } from './cases/charging-support.js';
 import { CONFORMANCE_CASE_TITLES, conformanceCases } from './conformance-cases.js';
-import { CONFORMANCE_CASES, type ConformanceBackend, type ConformanceOptions } from './options.js';
+import {
+  CONFORMANCE_CASES,
+  type ConformanceBackend,
+  type ConformanceCase,
+  type ConformanceOptions,
+} from './options.js';
 
-// Real-time budgets per case: the fault case waits for several client timeouts.
+// Real-time budgets per case: the fault cases wait for several client timeouts.
 const CASE_TIMEOUT_MS = { default: 60_000, faults: 180_000 } as const;
+const WAITS_FOR_TIMEOUTS: ReadonlySet<ConformanceCase> = new Set(['faults', 'chargeFaults']);
 
 /**
  * Registers the provider contract suite with vitest: one `it` per case (see CONFORMANCE_CASES), each
@@ -30,6 +37,9 @@ const CASE_TIMEOUT_MS = { default: 60_000, faults: 180_000 } as const;
  * ```
  *
  * A skipped case is registered as `it.skip` with its reason in the title, and the reason is printed.
+ * The charging cases are optional capabilities: without `charging` (or the part a case needs, e.g.
+ * `charging.refunds`) each is registered as `it.skip` titled "not declared: charging…", unprinted —
+ * a provider that does not charge has nothing to explain.
  */
 export function describeProviderConformance<B extends ConformanceBackend>(
   options: ConformanceOptions<B>,
@@ -45,12 +55,14 @@ export function describeProviderConformance<B extends ConformanceBackend>(
     for (const name of CONFORMANCE_CASES) {
       const title = CONFORMANCE_CASE_TITLES[name];
       const reason = options.skip?.[name];
+      const undeclared = undeclaredFor(options, name);
       if (reason !== undefined) it.skip(`${title} — skipped: ${reason}`, () => undefined);
+      else if (undeclared !== undefined) it.skip(`${title} — not declared: ${undeclared}`, () => undefined);
       else
         it(
           title,
           () => conformanceCases[name](options),
-          name === 'faults' ? CASE_TIMEOUT_MS.faults : CASE_TIMEOUT_MS.default,
+          WAITS_FOR_TIMEOUTS.has(name) ? CASE_TIMEOUT_MS.faults : CASE_TIMEOUT_MS.default,
         );
     }
   });

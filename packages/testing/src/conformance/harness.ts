@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   type Binding,
   type BindingStore,
@@ -5,10 +6,16 @@ import {
   cardBindingModule,
   type CardBindingProvider,
   CardBindingService,
+  CHARGE_STORE_METHODS,
+  ChargeService,
+  type ChargeStore,
   type Customer,
   type HttpTimeouts,
+  type IdGenerator,
   InMemoryBindingStore,
+  InMemoryChargeStore,
   type ProviderContext,
+  randomIdGenerator,
 } from '@cardbind/core';
 import { ManualClock } from '@cardbind/core/testing-doubles';
 import { Container } from 'inversify';
@@ -22,9 +29,11 @@ import type {
   ConformanceCase,
   ConformanceEnv,
   ConformanceOptions,
-  ScenarioContext,
-  ScenarioResult,
+  ConformanceScenarios,
 } from './options.js';
+
+/** A scenario driver: one of `scenarios`, or another the options give (`charging.bindDecliningCard`). */
+export type ScenarioDriver<B extends ConformanceBackend> = ConformanceScenarios<B>['succeed'];
 
 export const DEFAULT_CUSTOMER: Customer = {
   id: 'conformance-customer-1',
@@ -52,9 +61,19 @@ export interface Harness<B extends ConformanceBackend> {
   readonly capture: CapturedFlow;
   readonly customer: Customer;
   readonly service: CardBindingService;
+  /** The container's ChargeService, on `chargeStore`. */
+  readonly charges: ChargeService;
+  readonly chargeStore: ChargeStore;
   readonly container: Container;
   /** A second container on the same store and clock: another host process. */
   otherProcess(): CardBindingService;
+  /** The ChargeService of another host process (a second container on the same stores and clock). */
+  otherCharges(): ChargeService;
+  /**
+   * The id the next charge created (by either process) gets, and so its order id: the service sets
+   * the order id to the charge id. Lets a case arm the backend for an order before it is charged.
+   */
+  reserveChargeId(): string;
   /** The provider instance a container resolved. */
   provider(container?: Container): CardBindingProvider;
   /** The context the service would hand the provider for this binding now. */
@@ -63,22 +82,56 @@ export interface Harness<B extends ConformanceBackend> {
   /** The host learning the result the configured way (`finalise` or `checkOrder`). */
   complete(bindingId: string, service?: CardBindingService): Promise<Binding>;
   scenario(name: 'succeed' | 'decline' | 'abandon', binding: Binding): Promise<void>;
+  /** Runs any scenario driver as `scenario` does (its return query kept for `complete`). */
+  runScenario(driver: ScenarioDriver<B>, binding: Binding): Promise<void>;
   /** Arms `fault` on every configured fault route (`faultRoutes`, default `/`), from the `after`-th request on. */
   armFault(fault: FaultInput, after?: number): void;
   close(): Promise<void>;
 }
 
+interface SharedPorts {
+  store: BindingStore;
+  chargeStore: ChargeStore;
+  clock: ManualClock;
+  capture: CapturedFlow;
+  ids: IdGenerator;
+}
+
 function containerFor<B extends ConformanceBackend>(
   options: ConformanceOptions<B>,
   env: ConformanceEnv<B>,
-  shared: { store: BindingStore; clock: ManualClock; capture: CapturedFlow },
+  shared: SharedPorts,
 ): Container {
   const container = new Container();
   container.load(
-    cardBindingModule({ store: shared.store, clock: shared.clock, logger: shared.capture.logger }),
+    cardBindingModule({
+      store: shared.store,
+      chargeStore: shared.chargeStore,
+      clock: shared.clock,
+      logger: shared.capture.logger,
+      ids: shared.ids,
+    }),
     ...options.createModules(env),
   );
   return container;
+}
+
+function isChargeStore(store: BindingStore): store is BindingStore & ChargeStore {
+  return CHARGE_STORE_METHODS.every((method) => typeof Reflect.get(store, method) === 'function');
+}
+
+/** Random ids, except that a charge takes a reserved id first: see `Harness.reserveChargeId`. */
+function reservingIds(reserved: string[]): IdGenerator {
+  return {
+    bindingId: () => randomIdGenerator.bindingId(),
+    cardId: () => randomIdGenerator.cardId(),
+    chargeId: () => reserved.shift() ?? newChargeId(),
+    refundId: () => randomIdGenerator.refundId?.() ?? `re_${randomBytes(16).toString('base64url')}`,
+  };
+}
+
+function newChargeId(): string {
+  return randomIdGenerator.chargeId?.() ?? `ch_${randomBytes(16).toString('base64url')}`;
 }
 
 export async function openHarness<B extends ConformanceBackend>(
@@ -111,10 +164,14 @@ export async function openHarness<B extends ConformanceBackend>(
       ? await options.createStore()
       : { store: new InMemoryBindingStore(), close: async () => undefined };
     closers.push(() => opened.close());
-    const shared = {
+    const reservedChargeIds: string[] = [];
+    const shared: SharedPorts = {
       store: opened.store,
+      chargeStore:
+        opened.chargeStore ?? (isChargeStore(opened.store) ? opened.store : new InMemoryChargeStore()),
       clock,
       capture: captureFlow(),
+      ids: reservingIds(reservedChargeIds),
     };
     const container = containerFor(options, env, shared);
     const service = container.get(CardBindingService);
@@ -127,6 +184,20 @@ export async function openHarness<B extends ConformanceBackend>(
     callbacks.attach(service, (outcome) => shared.capture.record('callback outcome', outcome));
     const customer = options.customer ?? DEFAULT_CUSTOMER;
 
+    const runScenario = async (driver: ScenarioDriver<B>, binding: Binding): Promise<void> => {
+      const result = await driver({
+        binding,
+        service,
+        backend,
+        env,
+        customer,
+        callbacks,
+        clock: shared.clock,
+      });
+      if (result?.returnQuery !== undefined) returnQueries.set(binding.id, result.returnQuery);
+      await callbacks.settled();
+    };
+
     const harness: Harness<B> = {
       options,
       env,
@@ -135,9 +206,19 @@ export async function openHarness<B extends ConformanceBackend>(
       callbacks,
       customer,
       service,
+      charges: container.get(ChargeService),
       container,
-      ...shared,
+      store: shared.store,
+      chargeStore: shared.chargeStore,
+      clock: shared.clock,
+      capture: shared.capture,
       otherProcess: () => containerFor(options, env, shared).get(CardBindingService),
+      otherCharges: () => containerFor(options, env, shared).get(ChargeService),
+      reserveChargeId: () => {
+        const id = newChargeId();
+        reservedChargeIds.push(id);
+        return id;
+      },
       provider: (from = container) => {
         const provider = from.getAll(CARD_BINDING_PROVIDER).find((p) => p.id === options.providerId);
         conform(
@@ -179,29 +260,20 @@ export async function openHarness<B extends ConformanceBackend>(
         );
       },
       scenario: async (name, binding) => {
-        const ctx: ScenarioContext<B> = {
-          binding,
-          service,
-          backend,
-          env,
-          customer,
-          callbacks,
-          clock: shared.clock,
-        };
-        let result: ScenarioResult;
-        if (name === 'succeed') result = await options.scenarios.succeed(ctx);
-        else if (name === 'decline') {
+        if (name === 'succeed') return runScenario((ctx) => options.scenarios.succeed(ctx), binding);
+        if (name === 'decline') {
           const decline = options.scenarios.decline;
           conform(
             conformanceCase,
             decline !== undefined,
             'scenarios.decline is missing: give one, or skip the "decline" case with the reason',
           );
-          result = await decline(ctx);
-        } else result = await options.scenarios.abandon?.(ctx);
-        if (result?.returnQuery !== undefined) returnQueries.set(binding.id, result.returnQuery);
-        await callbacks.settled();
+          return runScenario((ctx) => decline(ctx), binding);
+        }
+        // The default abandon does nothing: the customer never opens the page.
+        return runScenario(async (ctx) => options.scenarios.abandon?.(ctx), binding);
       },
+      runScenario,
       armFault: (fault, after = 0) => {
         for (const route of options.faultRoutes ?? ['/']) proxy.arm(route, fault, { after });
       },

@@ -6,6 +6,10 @@ export {
 } from './conformance-cases.js';
 export {
   CONFORMANCE_CASES,
+  BINDING_CASES,
+  CHARGING_CASES,
+  type ChargingCase,
+  type ChargingOptions,
   type ConformanceCase,
   type ConformanceBackend,
   type BackendStartContext,
@@ -22,4 +26,5 @@ export { startCallbackReceiver, type CallbackReceiver, type ReceivedCallback } f
 export { DEFAULT_CONFORMANCE_TIMEOUTS, DEFAULT_CUSTOMER } from './harness.js';
 export { CONFORMANCE_FAULTS, DEFAULT_GUARD_MS } from './cases/faults-case.js';
 export { DEFAULT_DECLINE_CODES } from './cases/decline-case.js';
+export { DEFAULT_CHARGE_AMOUNT } from './cases/charging-support.js';
 export { FORGED_FIELD } from './cases/forged-callback-case.js';

@@ -3,16 +3,18 @@ import type {
   BindingStore,
   CardBindingErrorCode,
   CardBindingService,
+  ChargeStore,
   Customer,
   HttpTimeouts,
+  Money,
 } from '@cardbind/core';
 import type { ManualClock } from '@cardbind/core/testing-doubles';
 import type { ContainerModule } from 'inversify';
 import type { NamedSecret } from '../capture/expect-no-secrets.js';
 import type { CallbackReceiver } from './callback-receiver.js';
 
-/** The cases of the contract suite, in the order they run. */
-export const CONFORMANCE_CASES = [
+/** The binding cases: every provider runs them. */
+export const BINDING_CASES = [
   'init',
   'success',
   'decline',
@@ -23,6 +25,25 @@ export const CONFORMANCE_CASES = [
   'secrets',
   'transcript',
 ] as const;
+
+/**
+ * The charging cases: optional, run only when the provider declares `charging` (and, for some, a
+ * part of it); otherwise each is registered as a skipped test saying what was not declared.
+ */
+export const CHARGING_CASES = [
+  'chargeSuccess',
+  'chargeDecline',
+  'chargeIdempotency',
+  'chargeFaults',
+  'chargeLostAnswer',
+  'chargeNotFound',
+  'refunds',
+  'chargeSecrets',
+] as const;
+export type ChargingCase = (typeof CHARGING_CASES)[number];
+
+/** The cases of the contract suite, in the order they run. */
+export const CONFORMANCE_CASES = [...BINDING_CASES, ...CHARGING_CASES] as const;
 export type ConformanceCase = (typeof CONFORMANCE_CASES)[number];
 
 /** Whatever the provider talks to (usually its emulator), as `startBackend` returns it. */
@@ -149,6 +170,51 @@ export interface ConformanceOptions<B extends ConformanceBackend> {
    * Run the suite on a database store to prove the provider's flows through it too.
    */
   createStore?(): Promise<ConformanceStore>;
+  /**
+   * Declares that the provider charges saved cards (`charge` and `checkCharge`, optionally `refund`):
+   * the charging cases run the real ChargeService against it. Absent: they are skipped as not declared.
+   */
+  readonly charging?: ChargingOptions<B>;
+}
+
+/**
+ * What the charging cases need to know. Each case binds a card through `scenarios.succeed` first,
+ * then charges it with the container's ChargeService; the gateway's own ledger, not the provider's
+ * answers, says how much money moved.
+ */
+export interface ChargingOptions<B extends ConformanceBackend> {
+  /**
+   * What every charge asks for, in the gateway's currency. Default `{ minor: 1000, currency: 'RUB' }`.
+   * At least 2 minor units: the refund case refunds it in two parts.
+   */
+  readonly amount?: Money;
+  /** Each charge's `providerOptions` (what the provider parses with its own schema). Default none. */
+  readonly providerOptions?: Readonly<Record<string, string>>;
+  /**
+   * The order id of every debit the backend made in this case so far, one entry per debit (an order
+   * debited twice appears twice), read from the backend's own ledger. A fresh backend per case, so
+   * it starts empty. From it the suite counts the debits of one charge (its order id is the charge
+   * id: the service fixes it) and every debit at all, which is how a provider that re-sends a debit
+   * under an order id of its own is caught.
+   */
+  debits(ctx: { backend: B }): readonly string[] | Promise<readonly string[]>;
+  /**
+   * Acts as a customer binding a card that binds but whose charges the gateway declines (a scenario
+   * like `scenarios.succeed`, with another magic card). Without it the `chargeDecline` case is skipped
+   * as not declared.
+   */
+  bindDecliningCard?(ctx: ScenarioContext<B>): Promise<ScenarioResult>;
+  /**
+   * Arms the backend so that the charge request for `orderId` takes effect (the card is debited) and
+   * its answer is lost: the connection is dropped after the debit, or a balancer answers 502. The
+   * suite fixes the charge's id, and so its order id, before charging. Without it the
+   * `chargeLostAnswer` case is skipped as not declared.
+   */
+  loseChargeAnswer?(ctx: { backend: B; orderId: string }): void | Promise<void>;
+  /** True when the provider refunds (`refund`): the `refunds` case runs. */
+  readonly refunds?: boolean;
+  /** Error codes a declined charge may end with. Default: the binding decline codes. */
+  readonly declineCodes?: readonly CardBindingErrorCode[];
 }
 
 /**
@@ -172,5 +238,10 @@ export interface ForgedCallbackOptions {
 /** A store the suite opened for one case and closes after it. */
 export interface ConformanceStore {
   readonly store: BindingStore;
+  /**
+   * Where the charging cases keep charges. Default: `store` itself when it implements ChargeStore,
+   * otherwise an InMemoryChargeStore.
+   */
+  readonly chargeStore?: ChargeStore;
   close(): Promise<void>;
 }

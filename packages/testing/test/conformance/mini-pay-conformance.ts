@@ -7,7 +7,7 @@ export const MINIPAY_API_KEY = 'mp_live_0123456789abcdef';
 export const MINIPAY_WEBHOOK_SECRET = 'mp_whsec_fedcba9876543210';
 
 /** The customer submits a card on the hosted page, over real HTTP, as a browser would. */
-async function payOnHostedPage(ctx: ScenarioContext<MiniPayGateway>, card: TestCard): Promise<void> {
+export async function payOnHostedPage(ctx: ScenarioContext<MiniPayGateway>, card: TestCard): Promise<void> {
   const action = ctx.binding.nextAction;
   if (action?.type !== 'redirect') throw new Error('MiniPay gives a redirect');
   // A planted http URL points nowhere: the customer reaches the page through the gateway's own host.

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFields, startHttpServer, TEST_CARDS } from '../../src/index.js';
+import { MINIPAY_CHARGE_DECLINE_CARD, type MiniPayCharges, miniPayCharges } from './mini-pay-charges.js';
 
 interface Session {
   id: string;
@@ -15,6 +16,8 @@ export interface MiniPayGateway {
   readonly baseUrl: string;
   /** Card tokens the gateway minted per customer: what "saved at the provider" means here. */
   cardsFor(customerId: string): number;
+  /** The charge API's ledger and controls. */
+  readonly charges: Omit<MiniPayCharges, 'handle'>;
   close(): Promise<void>;
 }
 
@@ -35,7 +38,8 @@ const json = (res: ServerResponse, status: number, body: unknown): void => {
  * and a "keep the card" call that mints a token per call unless an Idempotency-Key repeats. Its status
  * answer carries the full card number (as gateways do for PCI-scoped merchants), so a provider that
  * logs the answer leaks it. When the customer has paid (or was declined) it sends a signed JSON webhook
- * and answers the page only once the host has answered it.
+ * and answers the page only once the host has answered it. Saved cards can be charged and refunded
+ * (`mini-pay-charges.ts`).
  */
 export async function startMiniPayGateway({
   apiKey,
@@ -45,6 +49,8 @@ export async function startMiniPayGateway({
   const sessions = new Map<string, Session>();
   const tokensByKey = new Map<string, string>();
   const cards = new Map<string, number>();
+  const numbersByToken = new Map<string, string>();
+  const charges = miniPayCharges((token) => numbersByToken.get(token));
   let counter = 0;
 
   const sendWebhook = async (session: Session): Promise<void> => {
@@ -71,6 +77,7 @@ export async function startMiniPayGateway({
     const [, area, id, action, sub] = path.split('/');
     if (area === 'api') {
       if (!authorised(req)) return json(res, 401, { error: 'unauthorised' });
+      if (id === 'charges') return charges.handle(req, res, path.split('/').slice(3), fields);
       if (req.method === 'POST' && id === 'sessions' && action === undefined) {
         const session: Session = {
           id: `ses_${++counter}`,
@@ -96,6 +103,7 @@ export async function startMiniPayGateway({
         if (existing) return json(res, 200, { token: existing });
         const token = `tok_${++counter}`;
         if (typeof key === 'string') tokensByKey.set(key, token);
+        if (session.card) numbersByToken.set(token, session.card.number);
         cards.set(session.customerId, (cards.get(session.customerId) ?? 0) + 1);
         return json(res, 200, { token });
       }
@@ -109,7 +117,7 @@ export async function startMiniPayGateway({
         return;
       }
       const number = fields['number'] ?? '';
-      if (number === TEST_CARDS.success.number) {
+      if (number === TEST_CARDS.success.number || number === MINIPAY_CHARGE_DECLINE_CARD.number) {
         session.status = 'succeeded';
         session.card = { number, expiry: fields['expiry'] ?? '', holder: fields['holder'] ?? '' };
       } else {
@@ -126,6 +134,7 @@ export async function startMiniPayGateway({
   return {
     baseUrl: server.baseUrl,
     cardsFor: (customerId) => cards.get(customerId) ?? 0,
+    charges,
     close: () => server.close(),
   };
 }

@@ -80,7 +80,7 @@ function parseJson<T>(schema: z.ZodType<T>, body: string, what: string): T {
 }
 
 /** A correct provider for MiniPay, unless a defect is planted. */
-class MiniPayProvider implements CardBindingProvider {
+export class MiniPayProvider implements CardBindingProvider {
   readonly id = 'minipay';
   readonly #http: HttpClient;
   readonly #apiKey: Secret;
