@@ -76,6 +76,11 @@ export const HostAppEnv = z
     /** How often the worker expires open bindings past their deadline. */
     WORKER_SWEEP_MS: count(30_000),
     /**
+     * When the reconciler first asks the provider about a charge whose answer was lost (core's
+     * `charges.reconcileAfterMs`): longer than any provider call may take, so the check never races it.
+     */
+    CHARGE_RECONCILE_AFTER_MS: count(60_000),
+    /**
      * Test switch for the crash tests: every provider after-step (PayOnline's void) waits this long first,
      * so a test can kill the process after the card is saved and before the void. Never set it otherwise.
      */
@@ -85,6 +90,10 @@ export const HostAppEnv = z
     PAYTURE_ADD_TERMINAL: optionalText,
     PAYTURE_TERMINAL_PASSWORD: optionalText,
     PAYTURE_CUSTOMER_SECRET: optionalText,
+    /** The Pay terminal's VWID: charging bound cards. Unset with a sandbox: Payture charges nothing. */
+    PAYTURE_PAY_TERMINAL: optionalText,
+    /** The Pay terminal's password, for refunds. */
+    PAYTURE_PAY_TERMINAL_PASSWORD: optionalText,
 
     PAYONLINE_BASE_URL: optionalUrl,
     PAYONLINE_MERCHANT_ID: optionalText,
@@ -118,6 +127,8 @@ export const HostAppEnv = z
       'PAYTURE_CUSTOMER_SECRET',
     ]);
     requireWith('PAYONLINE_BASE_URL', ['PAYONLINE_MERCHANT_ID', 'PAYONLINE_PRIVATE_SECURITY_KEY']);
+    // A password without its terminal would be dropped silently; the emulator needs neither variable.
+    requireWith('PAYTURE_PAY_TERMINAL_PASSWORD', ['PAYTURE_PAY_TERMINAL', 'PAYTURE_BASE_URL']);
     // Payture's return URL and PayOnline's term_url are built from PUBLIC_URL, and the providers refuse
     // plain http to anything but loopback, for these and for their base URLs. Checked here so the error
     // names the variable a person set, not the provider option (`termUrl`, `baseUrl`) it turned into.

@@ -7,6 +7,9 @@ import {
   type CardBindingProvider,
   CardBindingService,
   CardBindingWorker,
+  type ChargeServiceOptionsInput,
+  ChargeService,
+  type ChargeStore,
   type Logger,
 } from '@cardbind/core';
 import { isLoopbackHost } from '@cardbind/core/client';
@@ -22,6 +25,10 @@ export interface ProviderSettings {
     addTerminal: string;
     terminalPassword: string;
     customerSecret: string;
+    /** The Pay terminal charges bound cards; without it Payture binds cards but charges none. */
+    payTerminal?: string;
+    /** The Pay terminal's password: Payture's Refund sends it. */
+    payTerminalPassword?: string;
   };
   payonline: {
     baseUrl: string;
@@ -37,15 +44,26 @@ export interface CardBindingSetup {
   deadlineMs: number;
   /** Where bindings and cards live; default core's in-memory store (one process, gone on restart). */
   store?: BindingStore;
+  /**
+   * Where charges live when `store` does not keep them itself (the PostgreSQL store does, and core
+   * then uses it without this); the demo's in-memory storage passes core's in-memory charge store.
+   */
+  chargeStore?: ChargeStore;
+  /** ChargeService's timings (the reconciler's first check of a charge with a lost answer). */
+  charges?: ChargeServiceOptionsInput;
   /** How long a claimed background item is held before another worker may take it. */
   workLeaseMs?: number;
   /** Test switch (`AFTER_STEP_DELAY_MS`): hold every provider after-step this long first. */
   afterStepDelayMs?: number;
 }
 
-/** The service the routes call, and the worker that runs background work and the expiry sweep. */
+/**
+ * The services the routes call, and the worker that runs background work, the expiry sweep and the
+ * charge reconciler.
+ */
 export interface CardBinding {
   service: CardBindingService;
+  charges: ChargeService;
   worker: CardBindingWorker;
 }
 
@@ -66,6 +84,8 @@ export function createCardBinding(setup: CardBindingSetup): CardBinding {
       logger: setup.logger,
       listeners: [eventLogListener(setup.logger)],
       ...(setup.store === undefined ? {} : { store: setup.store }),
+      ...(setup.chargeStore === undefined ? {} : { chargeStore: setup.chargeStore }),
+      ...(setup.charges === undefined ? {} : { charges: setup.charges }),
       ...(setup.workLeaseMs === undefined ? {} : { service: { work: { leaseMs: setup.workLeaseMs } } }),
     }),
     paytureModule({
@@ -73,6 +93,10 @@ export function createCardBinding(setup: CardBindingSetup): CardBinding {
       allowLoopbackHttp: allowsLoopbackHttp(payture.baseUrl, setup.publicUrl),
       addTerminal: payture.addTerminal,
       terminalPassword: payture.terminalPassword,
+      ...(payture.payTerminal === undefined ? {} : { payTerminal: payture.payTerminal }),
+      ...(payture.payTerminalPassword === undefined
+        ? {}
+        : { payTerminalPassword: payture.payTerminalPassword }),
       customerCredentials: { secret: payture.customerSecret },
     }),
     payonlineModule({
@@ -93,7 +117,11 @@ export function createCardBinding(setup: CardBindingSetup): CardBinding {
       delayingAfterSteps(provider, delayMs),
     );
   }
-  return { service: container.get(CardBindingService), worker: container.get(CardBindingWorker) };
+  return {
+    service: container.get(CardBindingService),
+    charges: container.get(ChargeService),
+    worker: container.get(CardBindingWorker),
+  };
 }
 
 /**

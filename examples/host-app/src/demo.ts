@@ -70,6 +70,7 @@ export async function startDemo(
       providers: providers.value.settings,
       script: script.value,
       store: storage.value.store,
+      ...(storage.value.chargeStore === undefined ? {} : { chargeStore: storage.value.chargeStore }),
       sessionStore: options.sessionStore ?? storage.value.sessions,
       ...(providers.value.testCards === undefined ? {} : { testCards: providers.value.testCards }),
       ...(options.logStream === undefined ? {} : { logStream: options.logStream }),

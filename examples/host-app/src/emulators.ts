@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import {
+  PAYONLINE_CHARGE_CARDS,
   PAYONLINE_TEST_CARDS,
+  PAYTURE_MAGIC_CARDS,
   startPayOnlineEmulator,
   startPaytureEmulator,
   TEST_CARDS,
@@ -35,6 +37,8 @@ const RememberedEmulators = z.object({
     port: z.number().int().min(0).max(65_535),
     terminalPassword: z.string().min(1),
     customerSecret: z.string().min(16),
+    // Optional: a data folder from before charging has none, and must keep its ports and keys.
+    payTerminalPassword: z.string().min(1).optional(),
   }),
   payonline: z.object({
     port: z.number().int().min(0).max(65_535),
@@ -68,11 +72,13 @@ export async function startProviders(
     anyEmulator ? await options.remember?.readJson(EMULATORS_FILE) : undefined,
   );
   const last = remembered.success ? remembered.data : undefined;
+  const payTerminalPassword = last?.payture.payTerminalPassword ?? randomBytes(12).toString('base64url');
   const made: RememberedEmulators = {
     payture: {
       port: last?.payture.port ?? 0,
       terminalPassword: last?.payture.terminalPassword ?? randomBytes(12).toString('base64url'),
       customerSecret: last?.payture.customerSecret ?? randomBytes(24).toString('base64url'),
+      payTerminalPassword,
     },
     payonline: {
       port: last?.payonline.port ?? 0,
@@ -87,6 +93,8 @@ export async function startProviders(
         startPaytureEmulator({
           addTerminal: 'DemoAdd',
           terminalPassword: made.payture.terminalPassword,
+          payTerminal: 'DemoPay',
+          payTerminalPassword,
           ...(options.paytureSlowCloseMs === undefined ? {} : { slowCloseMs: options.paytureSlowCloseMs }),
           ...(port === 0 ? {} : { port }),
         }),
@@ -121,12 +129,18 @@ export async function startProviders(
           addTerminal: payture.addTerminal,
           terminalPassword: payture.terminalPassword,
           customerSecret: made.payture.customerSecret,
+          payTerminal: payture.payTerminal,
+          payTerminalPassword: payture.payTerminalPassword,
         }
       : {
           baseUrl: required(env.PAYTURE_BASE_URL),
           addTerminal: required(env.PAYTURE_ADD_TERMINAL),
           terminalPassword: required(env.PAYTURE_TERMINAL_PASSWORD),
           customerSecret: required(env.PAYTURE_CUSTOMER_SECRET),
+          ...(env.PAYTURE_PAY_TERMINAL === undefined ? {} : { payTerminal: env.PAYTURE_PAY_TERMINAL }),
+          ...(env.PAYTURE_PAY_TERMINAL_PASSWORD === undefined
+            ? {}
+            : { payTerminalPassword: env.PAYTURE_PAY_TERMINAL_PASSWORD }),
         },
     payonline: payonline
       ? {
@@ -145,7 +159,14 @@ export async function startProviders(
     settings,
     ...(payture ? { payture } : {}),
     ...(payonline ? { payonline } : {}),
-    ...(payture || payonline ? { testCards: demoTestCards(payonline?.otp ?? '123456') } : {}),
+    ...(payture || payonline
+      ? {
+          testCards: demoTestCards({
+            payonline: payonline?.otp ?? '123456',
+            payture: payture?.otp ?? '123456',
+          }),
+        }
+      : {}),
     connectNotifications(publicUrl) {
       payture?.setNotificationUrl(new URL('/callbacks/payture', publicUrl).toString());
       payonline?.setCallbackUrl(new URL('/callbacks/payonline', publicUrl).toString());
@@ -173,20 +194,51 @@ function required(value: string | undefined): string {
   return value;
 }
 
-function demoTestCards(otp: string): NonNullable<ClientConfig['testCards']> {
+function demoTestCards(otp: { payonline: string; payture: string }): NonNullable<ClientConfig['testCards']> {
   const row = (card: TestCard, meaning: string) => {
     const { number, expires, cvv, holder } = card;
     return { number, expires, cvv, holder, meaning };
   };
+  // Payture's charge cards are numbers only: any expiry and CVV bind them, so the shared card's are shown.
+  const paytureRow = (card: { number: string }, meaning: string) =>
+    row({ ...TEST_CARDS.success, number: card.number }, meaning);
   return [
-    row(TEST_CARDS.success, 'binds at once'),
-    row(TEST_CARDS.threeDSecure, `PayOnline: asks for 3-D Secure (the bank's code is ${otp}), then binds`),
+    row(TEST_CARDS.success, 'binds at once; charges succeed'),
+    row(
+      TEST_CARDS.threeDSecure,
+      `PayOnline: asks for 3-D Secure (the bank's code is ${otp.payonline}), then binds`,
+    ),
     row(TEST_CARDS.decline, 'the issuer declines it'),
     row(TEST_CARDS.insufficientFunds, 'declined: the verification amount cannot be held'),
     row(TEST_CARDS.slowClose, 'accepted; the result comes a little later'),
     row(
       PAYONLINE_TEST_CARDS.stuck,
       'PayOnline: accepted, and the order never closes (fails at the deadline)',
+    ),
+    // Cards that bind at once and then answer a charge in one way each.
+    paytureRow(
+      PAYTURE_MAGIC_CARDS.chargeThreeDSecure,
+      `Payture: a charge asks for 3-D Secure (the bank's code is ${otp.payture})`,
+    ),
+    paytureRow(
+      PAYTURE_MAGIC_CARDS.chargeInsufficientFunds,
+      'Payture: a charge is declined, no retry for 4 days',
+    ),
+    paytureRow(PAYTURE_MAGIC_CARDS.chargeBlocked, 'Payture: a charge is declined, never to be retried'),
+    paytureRow(
+      PAYTURE_MAGIC_CARDS.chargeIssuerFail,
+      'Payture: a charge is declined, at most 5 attempts a day',
+    ),
+    paytureRow(
+      PAYTURE_MAGIC_CARDS.chargeLostAnswer,
+      "Payture: a charge's answer is lost; it stays processing until the shop asks Payture",
+    ),
+    row(PAYONLINE_CHARGE_CARDS.insufficientFunds, 'PayOnline: a charge is declined, no retry for 4 days'),
+    row(PAYONLINE_CHARGE_CARDS.issuerDeclineFinal, 'PayOnline: a charge is declined, never to be retried'),
+    row(PAYONLINE_CHARGE_CARDS.issuerDecline, 'PayOnline: a charge is declined, at most 5 attempts a day'),
+    row(
+      PAYONLINE_CHARGE_CARDS.lostAnswer,
+      "PayOnline: a charge's answer is lost; it stays processing until the shop asks PayOnline",
     ),
   ];
 }

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BindingStore, CardBindingService } from '@cardbind/core';
+import type { BindingStore, CardBindingService, ChargeService, ChargeStore } from '@cardbind/core';
 import type { FastifyInstance } from 'fastify';
 import type { HostAppEnv } from './config.js';
 import {
@@ -18,6 +18,7 @@ import { sessionKeysFrom } from './http/session-keys.js';
 import { InMemorySessionStore, type SessionStore } from './http/session-store.js';
 import { StartRateLimiter } from './http/start-rate-limiter.js';
 import { loadPageAssets } from './page-assets.js';
+import { chargeReturnUrl } from './routes/charge-action-return.js';
 
 export interface StartHostAppOptions {
   env: HostAppEnv;
@@ -30,6 +31,8 @@ export interface StartHostAppOptions {
   requestLog?: RequestLog;
   /** Where bindings and cards live; default: core's in-memory store (this process only). */
   store?: BindingStore;
+  /** Where charges live when `store` does not keep them itself (see `CardBindingSetup.chargeStore`). */
+  chargeStore?: ChargeStore;
   /**
    * Where sessions live; default: this process's memory. Instances behind one load balancer must share
    * one (a table in the host's database: `SqlSessionStore`), or each refuses the sessions the others opened.
@@ -44,6 +47,7 @@ export interface RunningHostApp {
   /** Where this process itself listens, e.g. `http://127.0.0.1:41234/`: behind a proxy, not `url`. */
   readonly listeningUrl: string;
   readonly service: CardBindingService;
+  readonly charges: ChargeService;
   readonly app: FastifyInstance;
   close(): Promise<void>;
 }
@@ -93,11 +97,14 @@ export async function startHostApp(options: StartHostAppOptions): Promise<Runnin
           deadlineMs: env.BINDING_DEADLINE_MS,
           workLeaseMs: env.WORK_LEASE_MS,
           afterStepDelayMs: env.AFTER_STEP_DELAY_MS,
+          charges: { reconcileAfterMs: env.CHARGE_RECONCILE_AFTER_MS },
           ...(options.store === undefined ? {} : { store: options.store }),
+          ...(options.chargeStore === undefined ? {} : { chargeStore: options.chargeStore }),
         });
-        const { service } = cardBinding;
+        const { service, charges } = cardBinding;
         return {
           service,
+          charges,
           sessions: new CustomerSessions(
             new SessionCookieSigner(sessionKeysFrom(env)),
             options.sessionStore ?? new InMemorySessionStore({ now }),
@@ -120,12 +127,14 @@ export async function startHostApp(options: StartHostAppOptions): Promise<Runnin
           },
           returnUrlFor: (provider) =>
             provider === 'payture' ? new URL('/payture/return', publicUrl).toString() : undefined,
+          chargeReturnUrl: chargeReturnUrl(publicUrl),
         };
       },
     );
     await app.ready();
     // In this process, next to the routes: it runs the background work a crash left behind (a void, a
-    // listener event), retries what failed, and expires bindings nobody polls. Any number of instances
+    // listener event), retries what failed, expires bindings nobody polls, and asks the providers about
+    // charges whose answer was lost. Any number of instances
     // may run one: items are claimed under a lease. A host may run it in a process of its own instead.
     const worker = cardBinding?.worker;
     worker?.start({ idleMs: env.WORKER_IDLE_MS, sweepEveryMs: env.WORKER_SWEEP_MS });
@@ -133,6 +142,7 @@ export async function startHostApp(options: StartHostAppOptions): Promise<Runnin
       url: publicUrl.toString(),
       listeningUrl: `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${port}/`,
       service: context.service,
+      charges: context.charges,
       app,
       close: async () => {
         // Requests first (no new work), then the worker's round in progress and the after-steps this

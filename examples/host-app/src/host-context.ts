@@ -1,4 +1,4 @@
-import type { CardBindingService } from '@cardbind/core';
+import type { CardBindingService, ChargeService } from '@cardbind/core';
 import type { CustomerSessions } from './http/customer-session.js';
 import type { StartRateLimiter } from './http/start-rate-limiter.js';
 import type { ClientConfig } from './shared/api-types.js';
@@ -16,6 +16,7 @@ export type { ClientConfig };
 /** Everything the routes share. */
 export interface HostAppContext {
   service: CardBindingService;
+  charges: ChargeService;
   sessions: CustomerSessions;
   startLimiter: StartRateLimiter;
   publicUrl: URL;
@@ -24,4 +25,6 @@ export interface HostAppContext {
   page: PageAssets;
   /** Where a provider sends the customer back after its own page, if it does. */
   returnUrlFor(provider: string): string | undefined;
+  /** Every charge's return page after 3-D Secure, with core's `{chargeId}` placeholder. */
+  chargeReturnUrl: string;
 }

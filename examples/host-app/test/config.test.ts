@@ -51,6 +51,22 @@ describe('the host app environment', () => {
     expect(weak.message).not.toContain(secret);
   });
 
+  it('takes the Payture Pay terminal with a sandbox, and its password only beside it', () => {
+    const sandbox = {
+      PAYTURE_BASE_URL: 'https://sandbox3.payture.com',
+      PAYTURE_ADD_TERMINAL: 'ShopAdd',
+      PAYTURE_TERMINAL_PASSWORD: 'add-password',
+      PAYTURE_CUSTOMER_SECRET: 'a-customer-secret-of-length',
+    };
+    expect(parseHostAppEnv({ ...sandbox, PAYTURE_PAY_TERMINAL: 'ShopPay' }).PAYTURE_PAY_TERMINAL).toBe(
+      'ShopPay',
+    );
+    const alone = configError({ ...sandbox, PAYTURE_PAY_TERMINAL_PASSWORD: 'pay-password' });
+    expect(alone.field).toBe('PAYTURE_PAY_TERMINAL');
+    expect(alone.message).not.toContain('pay-password');
+    expect(parseHostAppEnv({}).CHARGE_RECONCILE_AFTER_MS).toBe(60_000);
+  });
+
   it('refuses malformed numbers and URLs', () => {
     expect(configError({ PORT: 'eighty' }).field).toBe('PORT');
     expect(configError({ PUBLIC_URL: 'not a url' }).field).toBe('PUBLIC_URL');

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { completeAddSession, TEST_CARDS } from '@cardbind/testing/emulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChargeEnvelope, ChargesEnvelope } from '../src/shared/charge-api-types.js';
 import { HostApi, payOnlineForm, postPayOnlineForm } from './support/host-api.js';
 import { type HostProcess, startHostProcess } from './support/host-process.js';
 
@@ -45,6 +46,16 @@ describe('pnpm demo keeps its state across a restart', () => {
     const saved = await api.settled(cookie, payture.id);
     expect(saved.status).toBe('succeeded');
 
+    // A charge on it, kept by the PGlite store itself (the demo gives core no other charge store).
+    const charged = await api.request(`/api/cards/${saved.card?.id}/charges`, {
+      method: 'POST',
+      cookie,
+      json: { amount: '10.00' },
+      headers: { 'idempotency-key': 'restart-charge-1' },
+    });
+    const charge = ChargeEnvelope.parse(charged.json).charge;
+    expect(charge.status).toBe('succeeded');
+
     // A PayOnline binding the customer has not finished: its card form is still on the page.
     const open = await api.start(cookie, 'payonline');
     expect(open.status).toBe('requires_action');
@@ -61,6 +72,10 @@ describe('pnpm demo keeps its state across a restart', () => {
     expect((await again.cards(cookie)).map((card) => card.id)).toEqual([saved.card?.id]);
     expect(await again.binding(cookie, payture.id)).toMatchObject({ status: 'succeeded' });
     expect(await again.binding(cookie, open.id)).toMatchObject({ status: 'requires_action' });
+    const charges = ChargesEnvelope.parse((await again.request('/api/charges', { cookie })).json).charges;
+    expect(charges.map(({ id, status }) => ({ id, status }))).toEqual([
+      { id: charge.id, status: 'succeeded' },
+    ]);
 
     // And the open binding can still be finished: the PayOnline emulator is back on its address with
     // its key, so the form the page kept posts to it, and its callback reaches the new process.

@@ -1,6 +1,12 @@
 /// <reference lib="dom" />
 import type { z } from 'zod';
 import { BindingEnvelope, CardsEnvelope, ClientConfig, ErrorBody, SessionView } from '../shared/api-types.js';
+import {
+  ChargeEnvelope,
+  ChargesEnvelope,
+  RefundEnvelope,
+  RefundsEnvelope,
+} from '../shared/charge-api-types.js';
 
 /** An error answer of the host's API, with its code (`UNAUTHENTICATED`, `RATE_LIMITED`...). */
 export class ApiError extends Error {
@@ -19,14 +25,17 @@ export class ApiError extends Error {
 async function call<S extends z.ZodType>(
   schema: S,
   path: string,
-  init: { method?: string; json?: unknown; signal?: AbortSignal } = {},
+  init: { method?: string; json?: unknown; signal?: AbortSignal; idempotencyKey?: string } = {},
 ): Promise<z.output<S>> {
+  const headers: Record<string, string> = {};
+  if (init.json !== undefined) headers['content-type'] = 'application/json';
+  if (init.idempotencyKey !== undefined) headers['idempotency-key'] = init.idempotencyKey;
   let response: Response;
   try {
     response = await fetch(path, {
       method: init.method ?? 'GET',
       credentials: 'same-origin',
-      headers: init.json === undefined ? {} : { 'content-type': 'application/json' },
+      headers,
       ...(init.json === undefined ? {} : { body: JSON.stringify(init.json) }),
       ...(init.signal === undefined ? {} : { signal: init.signal }),
     });
@@ -73,4 +82,22 @@ export const api = {
     call(BindingEnvelope, `/api/bindings/${encodeURIComponent(id)}/report`, { method: 'POST', json: report }),
   cards: () => call(CardsEnvelope, '/api/cards'),
   removeCard: (id: string) => call(Empty, `/api/cards/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+  /** `amount` as typed ("10.00"): the host converts it to kopecks on its digits. */
+  charge: (cardId: string, amount: string, idempotencyKey: string) =>
+    call(ChargeEnvelope, `/api/cards/${encodeURIComponent(cardId)}/charges`, {
+      method: 'POST',
+      json: { amount, currency: 'RUB' },
+      idempotencyKey,
+    }),
+  charges: () => call(ChargesEnvelope, '/api/charges'),
+  chargeById: (id: string) => call(ChargeEnvelope, `/api/charges/${encodeURIComponent(id)}`),
+  /** Without `amount`: the rest of the charge. */
+  refund: (chargeId: string, amount: string | undefined, idempotencyKey: string) =>
+    call(RefundEnvelope, `/api/charges/${encodeURIComponent(chargeId)}/refunds`, {
+      method: 'POST',
+      json: amount === undefined ? {} : { amount },
+      idempotencyKey,
+    }),
+  refunds: (chargeId: string) =>
+    call(RefundsEnvelope, `/api/charges/${encodeURIComponent(chargeId)}/refunds`),
 };

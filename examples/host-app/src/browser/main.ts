@@ -2,19 +2,22 @@
 import { assertSecureUrl, CardBindingError, type FormAction } from '@cardbind/core/client';
 import { buildAcsForm, submitCardForm } from '@cardbind/provider-payonline/client';
 import type { BindingView, CardListItem, ClientConfig } from '../shared/api-types.js';
-import { api, ApiError } from './api.js';
+import { api } from './api.js';
 import { renderCardForm, type CardForm } from './card-form.js';
-import { renderCards } from './cards-list.js';
+import { type CardActions, renderCards } from './cards-list.js';
+import { charging } from './charging.js';
 import { byId, el } from './dom.js';
 import { followBinding } from './follow-binding.js';
+import { newIdempotencyKey } from './idempotency-key.js';
+import { messageOf } from './message-of.js';
 import { pendingBinding } from './pending-binding.js';
 import { postForm } from './post-form.js';
 import { statusPanel } from './status-panel.js';
 
 /**
- * The demo page: log in, pick a provider, add a card, see the saved cards. Payture shows its own card
- * page; PayOnline's card form is drawn here from the params the host sent and posted straight to the
- * processor, so the card never passes through the host.
+ * The demo page: log in, pick a provider, add a card, see the saved cards, charge them and refund the
+ * charges (charging.ts). Payture shows its own card page; PayOnline's card form is drawn here from the
+ * params the host sent and posted straight to the processor, so the card never passes through the host.
  */
 async function main(): Promise<void> {
   const config = await api.config();
@@ -28,16 +31,24 @@ async function main(): Promise<void> {
     return;
   }
   byId('customer-name', HTMLElement).textContent = customerId;
-  for (const id of ['who', 'bind', 'cards']) byId(id, HTMLElement).hidden = false;
+  for (const id of ['who', 'bind', 'cards', 'charges']) byId(id, HTMLElement).hidden = false;
   byId('logout', HTMLButtonElement).addEventListener('click', () => void logout());
   byId('start-form', HTMLFormElement).addEventListener('submit', (event) => {
     event.preventDefault();
     void startBinding(config);
   });
   byId('retry', HTMLButtonElement).addEventListener('click', () => void startBinding(config));
-  await refreshCards();
-  await resumeBinding(config);
+  const cardCharging = charging(config);
+  cardActions = {
+    onRemove: (card) => void removeCard(card),
+    onCharge: (card, amount, done) => void cardCharging.chargeCard(card, amount, done),
+  };
+  await Promise.all([refreshCards(), cardCharging.refreshCharges()]);
+  await Promise.all([resumeBinding(config), cardCharging.resume()]);
 }
+
+/** What each saved card's buttons do; set once the customer is known. */
+let cardActions: CardActions | undefined;
 
 async function currentCustomer(): Promise<string | undefined> {
   return (await api.session()).customerId ?? undefined;
@@ -192,12 +203,6 @@ async function submitCard(
   }
 }
 
-/** 128 random bits; getRandomValues works on plain-http pages too, where randomUUID does not. */
-function newIdempotencyKey(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
-
 /** Back on the page after Payture's page or the bank's 3-D Secure page: follow that binding. */
 async function resumeBinding(config: ClientConfig): Promise<void> {
   const params = new URLSearchParams(location.search);
@@ -261,7 +266,7 @@ function failureMessage(binding: BindingView | undefined): string {
 
 async function refreshCards(): Promise<void> {
   const { cards } = await api.cards();
-  renderCards(cards, (card) => void removeCard(card));
+  if (cardActions) renderCards(cards, cardActions);
 }
 
 async function removeCard(card: CardListItem): Promise<void> {
@@ -272,12 +277,6 @@ async function removeCard(card: CardListItem): Promise<void> {
     statusPanel.say(messageOf(error), 'failure');
   }
   await refreshCards();
-}
-
-/** What to tell the customer: our API's and cardbind's messages are written for people; others are not. */
-function messageOf(error: unknown): string {
-  if (error instanceof ApiError || error instanceof CardBindingError) return error.message;
-  return 'Something went wrong. Please try again.';
 }
 
 main().catch((error: unknown) => {

@@ -6,6 +6,8 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { HostAppContext } from '../host-context.js';
 import { bindingRoutes } from '../routes/bindings.js';
 import { cardRoutes } from '../routes/cards.js';
+import { chargeActionReturnRoute } from '../routes/charge-action-return.js';
+import { chargeRoutes } from '../routes/charges.js';
 import { pageRoutes } from '../routes/page.js';
 import { paytureReturnRoute } from '../routes/payture-return.js';
 import { providerCallbackRoutes } from '../routes/provider-callbacks.js';
@@ -88,7 +90,9 @@ export async function buildApp(
   sessionRoutes(app, context);
   bindingRoutes(app, context);
   cardRoutes(app, context);
+  chargeRoutes(app, context);
   paytureReturnRoute(app, context);
   await providerCallbackRoutes(app, context);
+  await chargeActionReturnRoute(app, context);
   return { app, context };
 }

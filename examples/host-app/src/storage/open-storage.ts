@@ -1,5 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { type BindingStore, InMemoryBindingStore } from '@cardbind/core';
+import {
+  type BindingStore,
+  type ChargeStore,
+  InMemoryBindingStore,
+  InMemoryChargeStore,
+} from '@cardbind/core';
 import {
   createPgliteBindingStore,
   createPostgresBindingStore,
@@ -18,6 +23,11 @@ export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../../../.cardbind-dem
 /** Where the host's state lives: bindings and cards (the cardbind store) and the example's sessions. */
 export interface DemoStorage {
   readonly store: BindingStore;
+  /**
+   * Charges, when `store` does not keep them itself. Unset for PostgreSQL and PGlite: the store serves
+   * charges from the same database, and core uses it for them when it implements ChargeStore.
+   */
+  readonly chargeStore?: ChargeStore;
   readonly sessions: SessionStore;
   /** For the startup lines. Never the database URL: it holds a password. */
   readonly description: string;
@@ -94,6 +104,7 @@ export async function openStorage(options: OpenStorageOptions): Promise<DemoStor
 export function memoryStorage(options: { now?: () => number } = {}): DemoStorage {
   return {
     store: new InMemoryBindingStore(),
+    chargeStore: new InMemoryChargeStore(),
     sessions: new InMemorySessionStore(options.now === undefined ? {} : { now: options.now }),
     description: 'in memory (this process only)',
     close: async () => undefined,

@@ -24,9 +24,9 @@ export class HostApi {
 
   async request(
     path: string,
-    init: { method?: string; cookie?: string; json?: unknown } = {},
+    init: { method?: string; cookie?: string; json?: unknown; headers?: Record<string, string> } = {},
   ): Promise<ApiAnswer> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...init.headers };
     if (init.cookie !== undefined) headers.cookie = init.cookie;
     if (init.json !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(new URL(path, this.url), {
