@@ -1,5 +1,6 @@
 import {
   describeProviderConformance,
+  PAYONLINE_CHARGE_CARDS,
   type PayOnlineEmulator,
   type ScenarioContext,
   startPayOnlineEmulator,
@@ -45,6 +46,8 @@ describe.concurrent('on each store', () => {
           privateSecurityKey: PRIVATE_KEY,
           callbackUrl: `${callbackUrl}/payonline/callback`,
           clock,
+          // Refunds in parts need a settled payment (a Void takes the whole amount only).
+          settleRebills: 'at-once',
         }),
       createModules: (env) => [
         payonlineModule({
@@ -62,6 +65,17 @@ describe.concurrent('on each store', () => {
       },
       // The host polls (LitRes's r_check_order); the card itself arrives by the verified callback.
       complete: 'checkOrder',
+      // Rebill with the RebillAnchor, Search for lost answers, Void/Refund: every charging case runs,
+      // counted in the emulator's own record of the rebills that took effect.
+      charging: {
+        debits: ({ backend }) =>
+          backend.operations
+            .filter((operation) => operation.kind === 'rebill')
+            .map((operation) => operation.orderId),
+        bindDecliningCard: (ctx) => payAsTheApp(ctx, PAYONLINE_CHARGE_CARDS.issuerDecline),
+        loseChargeAnswer: ({ backend, orderId }) => backend.loseRebillAnswer(orderId),
+        refunds: true,
+      },
       secrets: [{ name: 'PayOnline private security key', value: PRIVATE_KEY }],
       allowLoopbackHttp: true,
       // PayOnline's SecurityKey covers DateTime, TransactionID, OrderId, Amount and Currency only

@@ -3,9 +3,11 @@ import {
   completeAddSession,
   describeProviderConformance,
   DEFAULT_CUSTOMER,
+  PAYTURE_MAGIC_CARDS,
   startPaytureEmulator,
   type PaytureEmulator,
   type ScenarioContext,
+  type TestCard,
 } from '@cardbind/testing';
 import { afterAll, describe } from 'vitest';
 import { paytureModule } from '../src/index.js';
@@ -13,11 +15,12 @@ import { closeStores, openStore, STORE_KINDS } from './stores.js';
 import { CUSTOMER_SECRET, expectedPassword } from './world.js';
 
 const TERMINAL_PASSWORD = 'conformance-terminal-password';
+const PAY_TERMINAL_PASSWORD = 'conformance-pay-terminal-password';
 
 /** The customer on the hosted page: follow the binding's redirect (through the suite's proxy), submit a card. */
 async function onHostedPage(
   ctx: ScenarioContext<PaytureEmulator>,
-  card: (typeof TEST_CARDS)[keyof typeof TEST_CARDS],
+  card: Pick<TestCard, 'number' | 'expires' | 'holder' | 'cvv'>,
 ) {
   const url = ctx.binding.nextAction?.url;
   if (url === undefined) throw new Error('the binding has no redirect');
@@ -50,6 +53,7 @@ describe.concurrent('on each store', () => {
       startBackend: ({ callbackUrl }) =>
         startPaytureEmulator({
           terminalPassword: TERMINAL_PASSWORD,
+          payTerminalPassword: PAY_TERMINAL_PASSWORD,
           notificationUrl: `${callbackUrl}/payture/notifications`,
         }),
       createModules: (env) => [
@@ -58,6 +62,8 @@ describe.concurrent('on each store', () => {
           allowLoopbackHttp: env.allowLoopbackHttp,
           addTerminal: env.backend.addTerminal,
           terminalPassword: TERMINAL_PASSWORD,
+          payTerminal: env.backend.payTerminal,
+          payTerminalPassword: PAY_TERMINAL_PASSWORD,
           customerCredentials: { secret: CUSTOMER_SECRET },
           timeouts: env.httpTimeouts,
         }),
@@ -71,6 +77,7 @@ describe.concurrent('on each store', () => {
       complete: 'finalise',
       secrets: [
         { name: 'terminal password', value: TERMINAL_PASSWORD },
+        { name: 'Pay terminal password', value: PAY_TERMINAL_PASSWORD },
         { name: 'customer secret', value: CUSTOMER_SECRET },
         { name: 'customer password', value: expectedPassword(DEFAULT_CUSTOMER.id) },
       ],
@@ -80,6 +87,16 @@ describe.concurrent('on each store', () => {
           'Payture signs no notification: the provider answers every one OK and trusts none of its fields, ' +
           'confirming each with GetList, so there is no signature to reject a tampered copy by ' +
           '(test/notifications.test.ts proves forged CustomerAddSuccess/CustomerAddFail change nothing)',
+      },
+      // Recurring Pay on the Pay terminal, GetState for lost answers, Refund: every charging case runs,
+      // counted in the emulator's ledger.
+      charging: {
+        debits: ({ backend }) =>
+          backend.ledger.filter((entry) => entry.kind === 'debit').map((entry) => entry.orderId),
+        bindDecliningCard: (ctx) =>
+          onHostedPage(ctx, { ...TEST_CARDS.success, number: PAYTURE_MAGIC_CARDS.chargeBlocked.number }),
+        loseChargeAnswer: ({ backend, orderId }) => backend.payments.armAnswer('Pay', orderId, 'lost'),
+        refunds: true,
       },
       createStore: () => openStore(kind),
     });
