@@ -140,3 +140,6 @@ export {
   type ProviderDependencies,
   type ProviderRegistration,
 } from './module.js';
+export { TelemetryAttributes, TelemetryMetrics } from './telemetry/attribute-names.js';
+export { TELEMETRY_SCOPE } from './telemetry/scope.js';
+export { WORK_GAUGE_LIMIT } from './telemetry/work-gauge.js';

@@ -22,6 +22,9 @@ import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { CardBindingListener } from '../ports/listener.js';
 import type { Logger } from '../ports/logger.js';
+import { traceBinding, traceCallback, traceSweep } from '../telemetry/binding-spans.js';
+import { meterBindingStore } from '../telemetry/metered-binding-store.js';
+import { watchWorkQueue } from '../telemetry/work-gauge.js';
 import { toCardBindingError } from '../to-card-binding-error.js';
 import type { WorkItem, WorkStatus } from '../work/work-item.js';
 import { BackgroundTasks } from '../work/background-tasks.js';
@@ -108,7 +111,8 @@ export class CardBindingService {
     @multiInject(CARD_BINDING_PROVIDER) @optional() providers: CardBindingProvider[] | undefined,
     @multiInject(CARD_BINDING_LISTENER) @optional() listeners: CardBindingListener[] | undefined,
   ) {
-    this.store = guardBindingStore(store);
+    this.store = meterBindingStore(guardBindingStore(store));
+    watchWorkQueue(store);
     this.#providers = new ProviderRegistry(providers ?? []);
     this.#rechecks = new BackgroundTasks(logger);
     this.#work = new WorkRunner({
@@ -136,6 +140,15 @@ export class CardBindingService {
   }
 
   async start(input: StartBindingInput, scope: RequestScope = {}): Promise<Binding> {
+    return traceBinding(
+      'CardBindingService.start',
+      () => this.#start(input, scope),
+      undefined,
+      input.provider,
+    );
+  }
+
+  async #start(input: StartBindingInput, scope: RequestScope): Promise<Binding> {
     const request = parseConfig(StartBindingInput, input, 'start');
     const cause = causeOf('start', scope);
     const provider = this.#providers.get(request.provider);
@@ -156,12 +169,20 @@ export class CardBindingService {
     bindingId: string,
     options: CustomerScope & { query?: Record<string, string> } = {},
   ): Promise<Binding> {
-    return this.#ask(bindingId, options, 'return', options.query);
+    return traceBinding(
+      'CardBindingService.finalise',
+      () => this.#ask(bindingId, options, 'return', options.query),
+      bindingId,
+    );
   }
 
   /** One poll of the order's state. */
   async checkOrder(bindingId: string, options: CustomerScope = {}): Promise<Binding> {
-    return this.#ask(bindingId, options, 'poll');
+    return traceBinding(
+      'CardBindingService.checkOrder',
+      () => this.#ask(bindingId, options, 'poll'),
+      bindingId,
+    );
   }
 
   /**
@@ -208,6 +229,14 @@ export class CardBindingService {
     providerId: string,
     request: CallbackRequest,
     scope: RequestScope = {},
+  ): Promise<CallbackOutcome> {
+    return traceCallback(providerId, () => this.#handleCallback(providerId, request, scope));
+  }
+
+  async #handleCallback(
+    providerId: string,
+    request: CallbackRequest,
+    scope: RequestScope,
   ): Promise<CallbackOutcome> {
     const cause = causeOf('callback', scope);
     // What the provider looked up while handling the callback, so a rejection can name the order.
@@ -345,6 +374,10 @@ export class CardBindingService {
    * still open expires. Bounded by `limit` per call; returns how many bindings it looked at.
    */
   async sweepExpired(limit = 100): Promise<number> {
+    return traceSweep(() => this.#sweepExpired(limit));
+  }
+
+  async #sweepExpired(limit: number): Promise<number> {
     const expired = await this.store.listExpiredBindings(this.clock.now(), limit);
     // A few at a time: each is a provider round trip and a compare-and-set, so one after another the
     // sweep's rate is one over that latency (docs/performance.md, scenario 8).

@@ -14,6 +14,8 @@ import { guardBindingStore } from '../ports/guarded-binding-store.js';
 import { guardChargeStore } from '../ports/guarded-charge-store.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { Logger } from '../ports/logger.js';
+import { traceCharge, traceReconcile, traceRefund } from '../telemetry/charge-spans.js';
+import { meterChargeStore } from '../telemetry/metered-charge-store.js';
 import { toCardBindingError } from '../to-card-binding-error.js';
 import {
   BINDING_STORE,
@@ -81,13 +83,17 @@ export class ChargeService {
     @inject(CHARGE_OPTIONS) private readonly options: ChargeServiceOptions,
     @multiInject(CARD_BINDING_PROVIDER) @optional() providers: CardBindingProvider[] | undefined,
   ) {
-    this.#store = store === undefined ? undefined : guardChargeStore(store);
+    this.#store = store === undefined ? undefined : meterChargeStore(guardChargeStore(store));
     this.#cards = guardBindingStore(cards);
     this.#providers = new ProviderRegistry(providers ?? []);
   }
 
   /** Charges a saved card once per idempotency key. */
   async charge(input: ChargeInput, scope: RequestScope = {}): Promise<Charge> {
+    return traceCharge('ChargeService.charge', () => this.#charge(input, scope));
+  }
+
+  async #charge(input: ChargeInput, scope: RequestScope): Promise<Charge> {
     const request = parseConfig(ChargeInput, input, 'charge');
     if (request.amount.minor <= 0) {
       throw new CardBindingError('AMOUNT_INVALID', 'A charge must be for more than zero', {
@@ -142,6 +148,14 @@ export class ChargeService {
    * it is, so a repeated post sends nothing.
    */
   async completeAction(chargeId: string, request: CallbackRequest, scope: ChargeScope = {}): Promise<Charge> {
+    return traceCharge(
+      'ChargeService.completeAction',
+      () => this.#completeAction(chargeId, request, scope),
+      chargeId,
+    );
+  }
+
+  async #completeAction(chargeId: string, request: CallbackRequest, scope: ChargeScope): Promise<Charge> {
     const cause = chargeCause('action', scope);
     const record = await this.#load(chargeId, scope);
     if (record.status !== 'requires_action') return toCharge(record);
@@ -176,6 +190,10 @@ export class ChargeService {
 
   /** Asks the provider about an open charge now (after the app relayed a rebill, or from a support tool). */
   async refresh(chargeId: string, scope: ChargeScope = {}): Promise<Charge> {
+    return traceCharge('ChargeService.refresh', () => this.#refresh(chargeId, scope), chargeId);
+  }
+
+  async #refresh(chargeId: string, scope: ChargeScope): Promise<Charge> {
     const record = await this.#load(chargeId, scope);
     if (isChargeSettled(record.status)) return toCharge(record);
     return toCharge(await this.#check(record, chargeCause('refresh', scope)));
@@ -183,6 +201,10 @@ export class ChargeService {
 
   /** Refunds part or (without `amount`) the rest of a succeeded charge, once per idempotency key. */
   async refund(chargeId: string, input: RefundInput, scope: ChargeScope = {}): Promise<Refund> {
+    return traceRefund(chargeId, () => this.#refund(chargeId, input, scope));
+  }
+
+  async #refund(chargeId: string, input: RefundInput, scope: ChargeScope): Promise<Refund> {
     const request = parseConfig(RefundInput, input, 'refund');
     const cause = chargeCause('refund', scope);
     const charge = await this.#load(chargeId, scope);
@@ -212,6 +234,10 @@ export class ChargeService {
    * compare-and-set before the provider is asked. `CardBindingWorker` runs it every round.
    */
   async reconcileDue(limit = 20): Promise<ReconcileRound> {
+    return traceReconcile(() => this.#reconcileDue(limit));
+  }
+
+  async #reconcileDue(limit: number): Promise<ReconcileRound> {
     if (!this.#store) return { charges: 0, refunds: 0 };
     const now = this.clock.now();
     const charges = await this.#store.listChargesToReconcile(now, limit);
@@ -450,7 +476,14 @@ export class ChargeService {
           `Only a succeeded charge can be refunded (this one is ${current.status})`,
         );
       }
-      const available = current.amount.minor - current.refundedMinor - current.refundingMinor;
+      if (current.refundingMinor > 0) {
+        // One refund of a charge at a time: a provider checking a refund whose answer was lost reads the
+        // order's amount, which another refund in flight would make ambiguous (Payture's GetState).
+        throw new CardBindingError('INVALID_STATE', 'Another refund of this charge is in flight; try again', {
+          retryable: true,
+        });
+      }
+      const available = current.amount.minor - current.refundedMinor;
       const amount = request.amount ?? { minor: available, currency: current.amount.currency };
       if (amount.currency !== current.amount.currency) {
         throw new CardBindingError('AMOUNT_INVALID', `The charge is in ${current.amount.currency}`, {

@@ -5,6 +5,12 @@ import { z } from 'zod';
 import { CardBindingError } from '../errors.js';
 import { type Logger, redactingLogger, silentLogger } from '../ports/logger.js';
 import { genericRedactor, type Redactor } from '../redaction/redact.js';
+import {
+  ATTEMPTS_CONTEXT_KEY,
+  attemptFailed,
+  attemptHooks,
+  HttpAttempts,
+} from '../telemetry/http-attempts.js';
 
 export const HttpTimeouts = z.object({
   /** TCP (and TLS) connect. */
@@ -49,6 +55,8 @@ interface HttpRequestBase {
    * write the gateway de-duplicates by an idempotency key the provider sends): only these are retried.
    */
   safeToRetry?: boolean;
+  /** The provider's name for the request (Payture's `Add`): the transcript's and the span's label. */
+  command?: string;
 }
 
 /** One body at most: a form (`application/x-www-form-urlencoded`, UTF-8) or JSON. */
@@ -65,6 +73,7 @@ export interface HttpResponse {
 export interface TranscriptEntry {
   client: string;
   method: string;
+  command?: string;
   url: string;
   requestHeaders?: Record<string, unknown>;
   requestBody?: string;
@@ -120,10 +129,14 @@ export function createHttpClient(input: HttpClientOptionsInput): HttpClient {
       methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
       statusCodes: [408, 429, 500, 502, 503, 504],
       errorCodes: RETRYABLE_ERROR_CODES,
-      // got would retry any of these; only requests the provider marked safe to repeat are.
-      calculateDelay: ({ computedValue, error }) =>
-        error.options.context['safeToRetry'] === true ? Math.min(computedValue, 1_000) : 0,
+      // got would retry any of these; only requests the provider marked safe to repeat are. got asks
+      // here as soon as an attempt fails, retried or not: that attempt's span ends now.
+      calculateDelay: ({ computedValue, error }) => {
+        attemptFailed(error);
+        return error.options.context['safeToRetry'] === true ? Math.min(computedValue, 1_000) : 0;
+      },
     },
+    hooks: attemptHooks,
   });
 
   // Built only for a logger that writes: redacting the bodies was 13 % of a Payture binding's CPU
@@ -146,9 +159,17 @@ export function createHttpClient(input: HttpClientOptionsInput): HttpClient {
       const url = request.searchParams
         ? `${request.url}${request.url.includes('?') ? '&' : '?'}${new URLSearchParams(request.searchParams).toString()}`
         : request.url;
+      const attempts = new HttpAttempts({
+        client: options.name,
+        method: request.method,
+        url,
+        command: request.command,
+        redactor,
+      });
       const base = (): Omit<TranscriptEntry, 'durationMs'> => ({
         client: options.name,
         method: request.method,
+        ...(request.command === undefined ? {} : { command: request.command }),
         url: redactText(url),
         ...(request.headers === undefined
           ? {}
@@ -161,7 +182,7 @@ export function createHttpClient(input: HttpClientOptionsInput): HttpClient {
           headers:
             body === undefined ? request.headers : { ...request.headers, 'content-type': body.contentType },
           ...(body === undefined ? {} : { body: body.text }),
-          context: { safeToRetry: request.safeToRetry === true },
+          context: { safeToRetry: request.safeToRetry === true, [ATTEMPTS_CONTEXT_KEY]: attempts },
           responseType: 'text',
         });
         const durationMs = performance.now() - started;
@@ -202,6 +223,8 @@ export function createHttpClient(input: HttpClientOptionsInput): HttpClient {
             ),
           },
         );
+      } finally {
+        attempts.close();
       }
     },
   };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Span } from '@opentelemetry/api';
 import { z } from 'zod';
 import { Binding } from '../binding/binding.js';
 import { BackgroundTasks } from './background-tasks.js';
@@ -9,6 +10,7 @@ import type { BindingStore } from '../ports/binding-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { BindingTransitionEvent, CardBindingListener } from '../ports/listener.js';
 import type { Logger } from '../ports/logger.js';
+import { markActiveProvider, markWorkOutcome, traceWorkItem } from '../telemetry/work-spans.js';
 import { toCardBindingError } from '../to-card-binding-error.js';
 import type { WorkItem } from './work-item.js';
 import { retryDelayMs, type WorkOptions } from './work-options.js';
@@ -93,15 +95,21 @@ export class WorkRunner {
   }
 
   async run(item: WorkItem): Promise<void> {
+    return traceWorkItem(item, (span) => this.#run(item, span));
+  }
+
+  async #run(item: WorkItem, span: Span): Promise<void> {
     const { store, clock, logger, options } = this.deps;
     const failure = await this.#perform(item);
     const now = clock.now();
     if (!failure) {
+      markWorkOutcome(span, 'done');
       await store.completeWork(item.id, this.owner, now);
       return;
     }
     const runAt = new Date(now.getTime() + retryDelayMs(options, item.attempts));
     const final = !failure.retryable || runAt.getTime() > item.deadline.getTime();
+    markWorkOutcome(span, final ? 'failed' : 'retry', failure);
     const fields = {
       event: final ? 'work.failed' : 'work.retry',
       workId: item.id,
@@ -166,6 +174,7 @@ export class WorkRunner {
     const record = await store.get(item.bindingId);
     if (!record) return; // purged by retention: nothing left to act on
     const provider = providers.get(record.provider);
+    markActiveProvider(record.provider);
     const context = providerContext(record, clock.now(), 'callback');
     if (item.kind === 'binding.after_failure') {
       await provider.afterFailure?.(context);
