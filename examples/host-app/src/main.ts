@@ -1,9 +1,12 @@
 import { CardBindingError } from '@cardbind/core';
 import { startDemo } from './demo.js';
+import { installSpanPrinter } from './span-printer.js';
 import { startupLines } from './startup-lines.js';
 
 /** `pnpm demo`: the host app on the emulators (or on the sandboxes the environment names). */
 async function main(): Promise<void> {
+  // Before anything traced starts: `CARDBIND_TRACE=console` prints every span to stderr.
+  installSpanPrinter(process.env, process.stderr);
   const demo = await startDemo(process.env);
   const lines = startupLines({
     url: demo.url,
