@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { completeAddSession, TEST_CARDS, type TestCard } from '@cardbind/testing/emulators';
+import {
+  completeAddSession,
+  type PayOnlineEmulator,
+  TEST_CARDS,
+  type TestCard,
+} from '@cardbind/testing/emulators';
 import { ErrorBody } from '../../src/shared/api-types.js';
 import {
   ChargeEnvelope,
@@ -15,13 +20,22 @@ import type { TestHost } from './test-host.js';
 export type ProviderId = 'payture' | 'payonline';
 
 /**
+ * A host in a process of its own (a cluster instance): its URL, and the test's PayOnline emulator, whose
+ * callbacks a binding waits for before it polls.
+ */
+export interface RemoteHost {
+  readonly url: string;
+  readonly payonline: Pick<PayOnlineEmulator, 'callbacksSettled'>;
+}
+
+/**
  * The charge routes over real HTTP, as the page calls them, plus what a test needs before it can
  * charge: a customer with a card saved through either provider's emulator.
  */
 export class ChargeClient {
   readonly api: HostApi;
 
-  constructor(readonly host: TestHost) {
+  constructor(readonly host: TestHost | RemoteHost) {
     this.api = new HostApi(host.url);
   }
 
@@ -31,7 +45,9 @@ export class ChargeClient {
     if (provider === 'payonline') {
       const card: TestCard = { ...TEST_CARDS.success, number };
       await postPayOnlineForm(payOnlineForm(started, card));
-      await this.host.demo.providers.payonline?.callbacksSettled();
+      await (
+        'demo' in this.host ? this.host.demo.providers.payonline : this.host.payonline
+      )?.callbacksSettled();
     } else {
       if (started.nextAction?.type !== 'redirect') throw new Error('Payture sends the customer away');
       const page = await completeAddSession(started.nextAction.url, { number });

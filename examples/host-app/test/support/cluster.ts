@@ -5,7 +5,9 @@ import type { WorkQueue } from '@cardbind/core';
 import { createPostgresBindingStore, type PostgresBindingStore } from '@cardbind/store-postgres';
 import {
   type PayOnlineEmulator,
+  type PayOnlineEmulatorOptions,
   type PaytureEmulator,
+  type PaytureEmulatorOptions,
   startPayOnlineEmulator,
   startPaytureEmulator,
 } from '@cardbind/testing/emulators';
@@ -33,11 +35,25 @@ export interface Cluster {
 /** Short leases and quick worker rounds, so another instance takes over a dead one's work in seconds. */
 export const FAST_WORKER = { WORK_LEASE_MS: '1500', WORKER_IDLE_MS: '200', WORKER_SWEEP_MS: '1000' };
 
-export async function startCluster(): Promise<Cluster> {
+/** Emulator options a file needs beyond the cluster's own (a slow answer that outlasts a kill). */
+export interface ClusterOptions {
+  payture?: PaytureEmulatorOptions;
+  payonline?: PayOnlineEmulatorOptions;
+}
+
+export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const [db, payture, payonline, dataDir] = await Promise.all([
     createTestDatabase(),
-    startPaytureEmulator({ addTerminal: 'ClusterAdd', terminalPassword: 'cluster-terminal-password' }),
-    startPayOnlineEmulator({ merchantId: '2000', privateSecurityKey: 'cluster-payonline-private-key' }),
+    startPaytureEmulator({
+      ...options.payture,
+      addTerminal: 'ClusterAdd',
+      terminalPassword: 'cluster-terminal-password',
+    }),
+    startPayOnlineEmulator({
+      ...options.payonline,
+      merchantId: '2000',
+      privateSecurityKey: 'cluster-payonline-private-key',
+    }),
     // The instances need no data folder (database, keys and sandboxes are all configured); one that
     // wrote there anyway writes here, never into the developer's .cardbind-demo/.
     mkdtemp(join(tmpdir(), 'cardbind-cluster-')),
@@ -52,6 +68,9 @@ export async function startCluster(): Promise<Cluster> {
     PAYTURE_ADD_TERMINAL: payture.addTerminal,
     PAYTURE_TERMINAL_PASSWORD: payture.terminalPassword,
     PAYTURE_CUSTOMER_SECRET: 'cluster-payture-customer-secret',
+    // Without the Pay terminal a Payture card can be saved but never charged.
+    PAYTURE_PAY_TERMINAL: payture.payTerminal,
+    PAYTURE_PAY_TERMINAL_PASSWORD: payture.payTerminalPassword,
     PAYONLINE_BASE_URL: payonline.baseUrl,
     PAYONLINE_MERCHANT_ID: payonline.merchantId,
     PAYONLINE_PRIVATE_SECURITY_KEY: payonline.privateSecurityKey,
@@ -117,4 +136,16 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * Every debit an emulator took, in order, whatever the order id: the providers' ground truth for "money
+ * moved at most once", which no answer (lost, late, replayed) and no count of requests can show.
+ */
+export function debitsTaken(cluster: Cluster, provider: 'payture' | 'payonline'): string[] {
+  return provider === 'payture'
+    ? cluster.payture.ledger.filter((entry) => entry.kind === 'debit').map((entry) => entry.orderId)
+    : cluster.payonline.operations
+        .filter((operation) => operation.kind === 'rebill')
+        .map((operation) => operation.orderId);
 }

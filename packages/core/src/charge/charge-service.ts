@@ -106,7 +106,8 @@ export class ChargeService {
       amount: request.amount,
       description: request.description,
       metadata: request.metadata,
-      returnUrl: request.returnUrl,
+      // Not the return URL: each instance of a host builds it from its own address, and a retry that
+      // reached another instance must still get the first charge, never a refusal after the debit.
       providerOptions: request.providerOptions,
     });
     const store = this.#chargeStore();
