@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { backgroundWork } from './background-work.js';
+import { charges } from './charges.js';
 import { coldStart } from './cold-start.js';
 import { concurrency } from './concurrency.js';
 import { durableState } from './durable-state.js';
@@ -21,11 +22,12 @@ const SCENARIOS: readonly Scenario[] = [
   payonlineInit,
   durableState,
   backgroundWork,
+  charges,
 ];
 
 const USAGE = `Usage: pnpm bench [--quick] [--only 1,3] [--out FILE] [--markdown]
   --quick     fewer rounds (about half the time)
-  --only      run only these scenarios (ids 1-8)
+  --only      run only these scenarios (ids 1-9)
   --out       where to write the JSON results (default bench/results/latest.json for a full run,
               quick.tmp.json or partial.tmp.json otherwise)
   --markdown  also print the table as Markdown (for docs/performance.md)`;

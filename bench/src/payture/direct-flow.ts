@@ -30,7 +30,8 @@ export function paytureCustomerPassword(secret: string, customerId: string): str
   return createHmac('sha256', secret).update(customerId, 'utf8').digest('hex').slice(0, 50);
 }
 
-function data(fields: Record<string, string>): string {
+/** vwapi's DATA field, `Key=Value;Key=Value` with each value percent-encoded once. */
+export function data(fields: Record<string, string>): string {
   return Object.entries(fields)
     .map(([key, value]) => `${key}=${encodeURIComponent(value)}`)
     .join(';');

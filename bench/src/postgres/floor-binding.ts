@@ -130,7 +130,11 @@ export function tables(schema: string) {
 }
 type Tables = ReturnType<typeof tables>;
 
-async function transaction(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+/** BEGIN, `work`, COMMIT on one checked-out connection, as the store's transactions run. */
+export async function transaction(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<void>,
+): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
