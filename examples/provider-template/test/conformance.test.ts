@@ -10,9 +10,12 @@ import {
 } from '@cardbind/testing';
 import { afterAll, describe } from 'vitest';
 import { toyPayModule } from '../src/index.js';
-import { payOnHostedPage } from './customer.js';
-import { TOYPAY_CHARGE_DECLINE_CARD } from './emulator/toypay-charges.js';
-import { startToyPayEmulator, type ToyPayEmulator } from './emulator/toypay-emulator.js';
+import {
+  payOnHostedPage,
+  startToyPayEmulator,
+  TOYPAY_CHARGE_DECLINE_CARD,
+  type ToyPayEmulator,
+} from '../src/emulator/index.js';
 
 const API_KEY = 'tp_test_3f9a1c7e5b2d4a68';
 const WEBHOOK_SECRET = 'whsec_8d2f6a0c4e1b9a73';

@@ -2,8 +2,7 @@ import { captureFlow, expectNoSecrets, TEST_CARDS, type TestCard } from '@cardbi
 import { afterEach, describe, expect, it } from 'vitest';
 import { Secret } from '@cardbind/core';
 import { notificationSignature, toyPayModule } from '../src/index.js';
-import { payOnHostedPage } from './customer.js';
-import { TOYPAY_CHARGE_DECLINE_CARD } from './emulator/toypay-charges.js';
+import { payOnHostedPage, TOYPAY_CHARGE_DECLINE_CARD } from '../src/emulator/index.js';
 import { API_KEY, customer, startWorld, WEBHOOK_SECRET, type World } from './world.js';
 
 let world: World | undefined;
@@ -252,5 +251,42 @@ describe('charging with ToyPay', () => {
       ['debit', 500],
       ['refund', 500],
     ]);
+  });
+});
+
+describe('telemetry', () => {
+  it('names every ToyPay call in the transcript (and so in its span, `cardbind.command`)', async () => {
+    const captured = captureFlow();
+    const w = await startWorld({ core: { logger: captured.logger } });
+    world = w;
+    const cardId = await savedCard(w, TEST_CARDS.success);
+    const charge = await w.charges.charge({
+      customerId: customer.id,
+      cardId,
+      amount: EUR(500),
+      idempotencyKey: 't',
+    });
+    await w.charges.refund(charge.id, { idempotencyKey: 't-r' });
+    // A lost answer leaves the charge processing: refreshing it asks ToyPay about the order.
+    w.toypay.faults.arm('create-charge', { kind: 'reset' }, { times: 1 });
+    const lost = await w.charges.charge({
+      customerId: customer.id,
+      cardId,
+      amount: EUR(500),
+      idempotencyKey: 'l',
+    });
+    await w.charges.refresh(lost.id);
+    await w.service.removeCard(customer.id, cardId);
+    const commands = captured.transcript.map((entry) => entry['command']);
+    expect(new Set(commands)).toEqual(
+      new Set([
+        'create-session',
+        'get-session',
+        'create-charge',
+        'get-charge',
+        'create-refund',
+        'delete-card',
+      ]),
+    );
   });
 });

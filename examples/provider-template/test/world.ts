@@ -11,7 +11,7 @@ import {
   startToyPayEmulator,
   type ToyPayEmulator,
   type ToyPayEmulatorOptions,
-} from './emulator/toypay-emulator.js';
+} from '../src/emulator/index.js';
 
 export const API_KEY = 'tp_test_3f9a1c7e5b2d4a68';
 export const WEBHOOK_SECRET = 'whsec_8d2f6a0c4e1b9a73';

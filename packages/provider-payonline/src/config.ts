@@ -128,17 +128,3 @@ export const PayOnlineConfig = z
 
 export type PayOnlineConfig = z.output<typeof PayOnlineConfig>;
 export type PayOnlineConfigInput = z.input<typeof PayOnlineConfig>;
-
-/** The base URL without a trailing slash, so endpoint paths can be appended. */
-export function endpoint(config: Pick<PayOnlineConfig, 'baseUrl'>, path: string): string {
-  return `${config.baseUrl.replace(/\/+$/, '')}${path}`;
-}
-
-export const ENDPOINTS = {
-  auth: '/payment/transaction/auth/',
-  auth3ds: '/payment/transaction/auth/3ds/',
-  search: '/payment/search/',
-  void: '/payment/transaction/void/',
-  rebill: '/payment/transaction/rebill/',
-  refund: '/payment/transaction/refund/',
-} as const;

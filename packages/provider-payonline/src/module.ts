@@ -1,4 +1,4 @@
-import { bindCardBindingProvider, parseConfig } from '@cardbind/core';
+import { bindCardBindingProvider, createHttpClient, parseConfig } from '@cardbind/core';
 import { ContainerModule } from 'inversify';
 import { PAYONLINE_REDACTION } from './redaction.js';
 import { PayOnlineConfig, type PayOnlineConfigInput } from './config.js';
@@ -15,7 +15,18 @@ export function payonlineModule(input: PayOnlineConfigInput): ContainerModule {
     bindCardBindingProvider(
       load,
       PAYONLINE_PROVIDER_ID,
-      ({ logger, clock, redactor }) => new PayOnlineProvider(config, { logger, clock, redactor }),
+      ({ logger, clock, redactor }) => {
+        // One client per provider: the container's logger is already redacting, and the transcript
+        // goes there at debug level.
+        const http = createHttpClient({
+          name: PAYONLINE_PROVIDER_ID,
+          logger,
+          redactor,
+          timeouts: config.timeouts,
+          retries: config.retries,
+        });
+        return new PayOnlineProvider(config, { logger, clock, http, redactor });
+      },
       { redaction: PAYONLINE_REDACTION },
     );
   });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { interpretAuthAnswer, readAnswerRecords, readOperationAnswer } from '../src/answer.js';
+import { interpretAuthAnswer, readAnswerRecords, readOperationAnswer } from '../src/wire/answer.js';
 
 /** Recorded by PayOnline's node-payonline (tmp.txt): a successful Auth with its lower-case keys. */
 const RECORDED_OK =

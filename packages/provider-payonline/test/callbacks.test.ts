@@ -1,6 +1,6 @@
 import { payOnlineDateTime, payOnlineSecurityKey, readHtmlForm, TEST_CARDS } from '@cardbind/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { errorForCodes, type PayOnlineCodes } from '../src/codes.js';
+import { errorForCodes, type PayOnlineCodes } from '../src/errors/codes.js';
 import { CUSTOMER, formAction, type PayOnlineHarness, startHarness } from './harness.js';
 import { closeStores, STORE_KINDS } from './stores.js';
 

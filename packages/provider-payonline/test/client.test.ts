@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FormAction } from '@cardbind/core/client';
 import { TEST_CARDS } from '@cardbind/testing';
 import { describe, expect, it } from 'vitest';
-import { AUTO_SUBMIT_SCRIPT, AUTO_SUBMIT_SCRIPT_HASH, escapeHtml } from '../src/html.js';
+import { AUTO_SUBMIT_SCRIPT, AUTO_SUBMIT_SCRIPT_HASH, escapeHtml } from '../src/wire/html.js';
 import {
   buildAcsForm,
   type FetchLike,

@@ -4,8 +4,8 @@ import { ManualClock, SequentialIdGenerator, TEST_CARDS } from '@cardbind/testin
 import { Container } from 'inversify';
 import { describe, expect, it } from 'vitest';
 import { PayOnlineConfig, type PayOnlineConfigInput, payonlineModule } from '../src/index.js';
-import { authSecurityKey, termUrlToken } from '../src/security-key.js';
-import { orderIdFor } from '../src/order-id.js';
+import { authSecurityKey, termUrlToken } from '../src/wire/security-key.js';
+import { orderIdFor } from '../src/binding/order-id.js';
 import { cardInputOf, CUSTOMER, formAction, PRIVATE_KEY } from './harness.js';
 
 const BASE = {

@@ -1,10 +1,10 @@
 import { Secret } from '@cardbind/core';
 import { PAYONLINE_SIGNED_FIELDS, payOnlineSecurityKey, signPayOnlineFields } from '@cardbind/testing';
 import { describe, expect, it } from 'vitest';
-import { readOperationAnswer } from '../src/answer.js';
-import { interpretRebillAnswer } from '../src/rebill.js';
-import { chargeDeclineError, retryAdviceFor } from '../src/retry-advice.js';
-import { rebillSecurityKey, refundSecurityKey } from '../src/security-key.js';
+import { readOperationAnswer } from '../src/wire/answer.js';
+import { interpretRebillAnswer } from '../src/charging/rebill.js';
+import { chargeDeclineError, retryAdviceFor } from '../src/errors/retry-advice.js';
+import { rebillSecurityKey, refundSecurityKey } from '../src/wire/security-key.js';
 
 const read = (body: string) => interpretRebillAnswer(readOperationAnswer(body));
 

@@ -10,7 +10,7 @@ import {
   securityKeysMatch,
   threeDsSecurityKey,
   voidSecurityKey,
-} from '../src/security-key.js';
+} from '../src/wire/security-key.js';
 
 /** The key of PayOnline's own examples (api.md, "SecurityKey parameter" and "CallbackURL"). */
 const DOC_KEY = new Secret('3844908d-4c2a-42e1-9be0-91bb5d068d22');

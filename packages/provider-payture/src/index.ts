@@ -7,6 +7,5 @@ export {
   PAYTURE_PROVIDER_ID,
   type PaytureProviderDependencies,
 } from './payture-provider.js';
-export { PaytureRef } from './ref.js';
-export { PaytureChargeRef } from './charge-ref.js';
+export { PaytureRef, PaytureChargeRef } from './ref.js';
 export { PAYTURE_REDACTION } from './redaction.js';

@@ -3,7 +3,7 @@ import nock from 'nock';
 import { createHttpClient, type SavedCard } from '@cardbind/core';
 import { decodeData } from '@cardbind/testing';
 import { PaytureConfig, PaytureProvider } from '../src/index.js';
-import { threeDSKeyDigest } from '../src/charge-ref.js';
+import { threeDSKeyDigest } from '../src/ref.js';
 import { chargeContext, refundContext, stateContext, TERM_URL } from './charge-world.js';
 import { CUSTOMER_SECRET } from './world.js';
 

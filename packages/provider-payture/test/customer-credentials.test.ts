@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CardBindingError, parseConfig } from '@cardbind/core';
 import { CustomerCredentialsConfig } from '../src/index.js';
-import { customerCredentials } from '../src/customer-credentials.js';
+import { customerCredentials } from '../src/commands/customer-credentials.js';
 import { CUSTOMER_SECRET, expectedPassword } from './world.js';
 
 const hmac = parseConfig(CustomerCredentialsConfig, { secret: CUSTOMER_SECRET }, 'test');

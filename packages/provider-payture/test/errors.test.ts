@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalErrCode, paytureError } from '../src/errors.js';
+import { canonicalErrCode, paytureError } from '../src/errors/codes.js';
 
 describe('ErrCode mapping', () => {
   it.each([

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cardFingerprint } from '../src/ref.js';
-import { isEligible, selectCardToSave } from '../src/select-card-to-save.js';
-import { normaliseMaskedPan, toCardToken } from '../src/card-token.js';
-import { PaytureCard } from '../src/payture-card.js';
+import { isEligible, selectCardToSave } from '../src/binding/select-card-to-save.js';
+import { normaliseMaskedPan, toCardToken } from '../src/binding/card-token.js';
+import { PaytureCard } from '../src/wire/payture-card.js';
 
 function card(cardId: string, attributes: Record<string, string> = {}): PaytureCard {
   return PaytureCard.parse({

@@ -2,9 +2,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { CardBindingError, createHttpClient, Secret } from '@cardbind/core';
 import { decodeData } from '@cardbind/testing';
-import { encodeData, parseAnswer, type PaytureCommand } from '../src/wire.js';
-import { PaytureClient } from '../src/commands.js';
-import { paytureReturnUrl } from '../src/return-url.js';
+import { parseAnswer } from '../src/wire/answer.js';
+import { encodeData, type PaytureCommand } from '../src/wire/request.js';
+import { PaytureClient } from '../src/commands/payture-client.js';
+import { paytureReturnUrl } from '../src/binding/return-url.js';
 
 const BASE = 'https://sandbox3.payture.test';
 const credentials = { login: 'customer-42', password: new Secret('pa55w0rd') };
@@ -191,6 +192,13 @@ describe('answers that are not vwapi', () => {
     ['truncated XML', 200, '<GetList Success="True" VWUserLgn="cu', unavailable],
     ['another root element', 200, '<Check Success="True" />', unavailable],
     ['two root elements', 200, '<GetList Success="True" /><GetList Success="True" />', unavailable],
+    // What a lenient parser reads as a GetList (fast-xml-parser without its validator did): one pass
+    // of the provider's XML reader must refuse each.
+    ['a root closed by another name', 200, '<GetList Success="True"></Check>', unavailable],
+    ['an Item never closed', 200, '<GetList Success="True"><Item CardId="c1"></GetList>', unavailable],
+    ['an attribute given twice', 200, '<GetList Success="False" Success="True" />', unavailable],
+    ['an unquoted attribute', 200, '<GetList Success=True />', unavailable],
+    ['text after the root', 200, '<GetList Success="True" /> and more', unavailable],
     ['no Success attribute', 200, '<GetList VWUserLgn="customer-42" />', unavailable],
     ['a Success that is no boolean', 200, '<GetList Success="Yes" />', unavailable],
     ['HTTP 500', 500, '<GetList Success="True" />', { ...unavailable, providerCode: 'HTTP_500' }],

@@ -1,4 +1,4 @@
-import { autoSubmitCsp, type HtmlForm, renderAutoSubmitPage } from '../html.js';
+import { autoSubmitCsp, type HtmlForm, renderAutoSubmitPage } from '../wire/html.js';
 
 /** The 3-D Secure part of `submitCardForm`'s result. */
 export interface ThreeDsChallenge {

@@ -17,6 +17,6 @@ export {
   interpretAuthAnswer,
   type AuthOutcome,
   type OperationAnswer,
-} from '../answer.js';
-export { declineMessage, errorForCodes, type PayOnlineCodes } from '../codes.js';
-export { escapeHtml, type HtmlForm } from '../html.js';
+} from '../wire/answer.js';
+export { declineMessage, errorForCodes, type PayOnlineCodes } from '../errors/codes.js';
+export { escapeHtml, type HtmlForm } from '../wire/html.js';

@@ -8,8 +8,8 @@ import {
   FormAction,
   toUrlSearchParams,
 } from '@cardbind/core/client';
-import { interpretAuthAnswer, readOperationAnswer } from '../answer.js';
-import { declineMessage, errorForCodes } from '../codes.js';
+import { interpretAuthAnswer, readOperationAnswer } from '../wire/answer.js';
+import { declineMessage, errorForCodes } from '../errors/codes.js';
 
 /** The part of `fetch` the client uses; a whole `fetch` (browser, React Native, Node) fits. */
 export type FetchLike = (

@@ -1,3 +1,5 @@
+import type { ServerResponse } from 'node:http';
+
 /**
  * PayOnline's two answer formats, written by the emulator: `Name=value&...` (ContentType=text, values
  * raw, as recorded) and XML with a `transaction` or `error` root. Key spellings follow the recorded
@@ -107,3 +109,35 @@ export const FORMAT_ERROR_MESSAGES: Readonly<Record<string, string>> = {
   '4029': 'Incorrect transaction ID',
   '4300': 'Incorrect params',
 };
+
+/** Browsers post the card straight to the processor: Auth and 3DS must answer cross-origin reads. */
+export const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, OPTIONS',
+  'access-control-allow-headers': 'content-type',
+  'access-control-max-age': '600',
+} as const;
+
+const CONTENT_TYPES: Readonly<Record<AnswerFormat, string>> = {
+  text: 'text/plain; charset=utf-8',
+  xml: 'text/xml; charset=utf-8',
+};
+
+/** Writes an answer body in its format (200), with CORS for the routes a browser calls. */
+export function respond(res: ServerResponse, format: AnswerFormat, body: string, cors = false): void {
+  res.writeHead(200, { 'content-type': CONTENT_TYPES[format], ...(cors ? CORS_HEADERS : {}) }).end(body);
+}
+
+/** Writes a refusal of the request itself with PayOnline's message for the code. */
+export function respondFormatError(
+  res: ServerResponse,
+  format: AnswerFormat,
+  code: string,
+  cors = false,
+): void {
+  respond(res, format, writeFormatError(format, code, FORMAT_ERROR_MESSAGES[code] ?? 'Error'), cors);
+}
+
+export function respondHtml(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+}

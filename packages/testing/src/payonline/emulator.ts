@@ -1,40 +1,29 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Clock, passesLuhn, systemClock } from '@cardbind/core';
+import { type Clock, systemClock } from '@cardbind/core';
 import { applyTransportFault } from '../faults/apply-transport-fault.js';
 import { FaultSwitchboard } from '../faults/fault-switchboard.js';
 import { readFields } from '../http/read-request.js';
 import { startHttpServer } from '../http/start-http-server.js';
-import { renderBankErrorPage, renderChallengePage, renderReturnToMerchantPage } from './acs-page.js';
 import {
-  type AnswerEntry,
   type AnswerFormat,
   answerFormatOf,
-  FORMAT_ERROR_MESSAGES,
-  writeAnswer,
-  writeFormatError,
+  CORS_HEADERS,
+  respond,
+  respondFormatError,
   writeMalformed,
-  writeText,
-  writeXml,
 } from './answers.js';
-import { CallbackSender, type CallbackDelivery, payOnlineDateTime } from './callbacks.js';
-import { chargingRoutes } from './charging.js';
-import { isIP } from 'node:net';
-import { ledgerOf, type PayOnlineOrderLedger, toCents } from './ledger.js';
-import { behaviourOf, chargeBehaviourOf } from './magic-cards.js';
+import { CallbackSender, type CallbackDelivery } from './callbacks.js';
+import { ledgerOf, type PayOnlineOrderLedger } from './ledger.js';
 import { type PayOnlineOperation, type PayOnlineOperationKind, PayOnlineOperationLog } from './operations.js';
+import { acs } from './routes/acs.js';
+import { auth, auth3ds } from './routes/binding.js';
+import { complete, rebill, refund, voidTransaction } from './routes/charging.js';
+import { search } from './routes/queries.js';
+import type { PayOnlineRoute, RouteContext, RouteHandler } from './routes/support.js';
 import { SIGNED_FIELDS, signFields } from './security-key.js';
-import {
-  type ApprovedStatus,
-  awkwardBase64,
-  type EmulatedTransaction,
-  EmulatorState,
-  newRebillAnchor,
-  SUCCESSFUL_STATUSES,
-} from './state.js';
+import { type ApprovedStatus, type EmulatedTransaction, EmulatorState } from './state.js';
 
-/** Routes of the fault switchboard. */
-export type PayOnlineRoute =
-  'auth' | 'auth3ds' | 'search' | 'void' | 'rebill' | 'refund' | 'complete' | 'acs' | 'callback';
+export type { PayOnlineRoute } from './routes/support.js';
 
 /** A merchant account of the emulated PayOnline. */
 export interface PayOnlineMerchantAccount {
@@ -137,34 +126,22 @@ export interface PayOnlineEmulator {
   close(): Promise<void>;
 }
 
-const PATHS: Readonly<Record<string, PayOnlineRoute>> = {
-  '/payment/transaction/auth/': 'auth',
-  '/payment/transaction/auth/3ds/': 'auth3ds',
-  '/payment/search/': 'search',
-  '/payment/transaction/void/': 'void',
-  '/payment/transaction/rebill/': 'rebill',
-  '/payment/transaction/refund/': 'refund',
-  '/payment/transaction/complete/': 'complete',
-  '/acs/': 'acs',
-  '/acs/confirm/': 'acs',
-};
-
-/** Browsers post the card straight to the processor: Auth and 3DS must answer cross-origin reads. */
-const CORS_HEADERS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, POST, OPTIONS',
-  'access-control-allow-headers': 'content-type',
-  'access-control-max-age': '600',
-} as const;
-
-const CONTENT_TYPES: Readonly<Record<AnswerFormat, string>> = {
-  text: 'text/plain; charset=utf-8',
-  xml: 'text/xml; charset=utf-8',
+/** The routing table: each path's fault-switchboard route and its handler, files in `routes/` by family. */
+const PATHS: Readonly<Record<string, { route: PayOnlineRoute; handle: RouteHandler }>> = {
+  '/payment/transaction/auth/': { route: 'auth', handle: auth },
+  '/payment/transaction/auth/3ds/': { route: 'auth3ds', handle: auth3ds },
+  '/payment/search/': { route: 'search', handle: search },
+  '/payment/transaction/void/': { route: 'void', handle: voidTransaction },
+  '/payment/transaction/rebill/': { route: 'rebill', handle: rebill },
+  '/payment/transaction/refund/': { route: 'refund', handle: refund },
+  '/payment/transaction/complete/': { route: 'complete', handle: complete },
+  '/acs/': { route: 'acs', handle: acs },
+  '/acs/confirm/': { route: 'acs', handle: acs },
 };
 
 /**
  * A PayOnline emulator on 127.0.0.1: Auth (with magic cards), the 3-DS completion, Search, Void,
- * Rebill and Refund (charging.ts; a bound card's magic number decides its charges), a routed second
+ * Rebill and Refund (routes/charging.ts; a bound card's magic number decides its charges), a routed second
  * merchant account, an emulated bank ACS page, signed server-to-server callbacks, SecurityKey checks
  * on every request (a wrong key is Code 4024), CORS for browser clients and a fault switchboard per
  * route.
@@ -213,32 +190,22 @@ export async function startPayOnlineEmulator(
   callbacks.url = options.callbackUrl;
   let baseUrl = '';
 
-  const answer = (res: ServerResponse, format: AnswerFormat, body: string, cors = false): void => {
-    res.writeHead(200, { 'content-type': CONTENT_TYPES[format], ...(cors ? CORS_HEADERS : {}) }).end(body);
-  };
-  const formatError = (res: ServerResponse, format: AnswerFormat, code: string, cors = false): void => {
-    answer(res, format, writeFormatError(format, code, FORMAT_ERROR_MESSAGES[code] ?? 'Error'), cors);
-  };
-  const html = (res: ServerResponse, status: number, body: string): void => {
-    res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(body);
-  };
-
   /** The merchant and the key; answers the refusal and returns false when either is wrong. */
   const authorised = (
     res: ServerResponse,
     format: AnswerFormat,
-    fields: Record<string, string>,
+    fields: Readonly<Record<string, string>>,
     signed: readonly string[],
     cors = false,
   ): boolean => {
     const key = keys.get(fields['MerchantId'] ?? '');
     if (key === undefined) {
-      formatError(res, format, '4027', cors);
+      respondFormatError(res, format, '4027', cors);
       return false;
     }
     const expected = signFields(signed, fields, key);
     if ((fields['SecurityKey'] ?? '').toLowerCase() !== expected) {
-      formatError(res, format, '4024', cors);
+      respondFormatError(res, format, '4024', cors);
       return false;
     }
     return true;
@@ -253,308 +220,22 @@ export async function startPayOnlineEmulator(
     if (closed.length > 0) await callbacks.settled();
   };
 
-  const transactionAnswer = (transaction: EmulatedTransaction, format: AnswerFormat): string => {
-    const entries: AnswerEntry[] = [
-      { name: 'Id', value: transaction.id },
-      { name: 'Operation', value: transaction.operation },
-      { name: 'Result', value: transaction.status === 'Declined' ? 'Error' : 'Ok' },
-      { name: 'Code', value: transaction.code },
-      // The emulator's own Processing state looks like an accepted payment to the payer.
-      { name: 'Status', value: transaction.status === 'Processing' ? 'Pending' : transaction.status },
-      { name: 'ErrorCode', value: transaction.errorCode },
-      {
-        name: 'rebillAnchor',
-        value: transaction.status === approved ? transaction.rebillAnchor : undefined,
-      },
-      { name: 'binCountry', value: transaction.country },
-    ];
-    return writeAnswer(format, entries);
-  };
-
-  const threeDsAnswer = (
-    transaction: EmulatedTransaction,
-    session: { paReq: string; pd: string },
-    format: AnswerFormat,
-  ): string => {
-    if (format === 'xml') {
-      // As in PayOnline's doc: errorCode twice (the 6001 echo, then the class), 3-DS data nested.
-      return writeXml('transaction', [
-        { name: 'Id', value: transaction.id },
-        { name: 'Operation', value: 'Auth' },
-        { name: 'Result', value: 'Error' },
-        { name: 'Status', value: 'Awaiting3DAuthentication' },
-        { name: 'Code', value: '6001' },
-        { name: 'ErrorCode', value: '6001' },
-        { name: 'ErrorCode', value: '4' },
-        { name: 'PaReq', element: 'pareq', value: session.paReq, group: 'threedSecure' },
-        { name: 'ACSUrl', element: 'acsurl', value: `${baseUrl}/acs/`, group: 'threedSecure' },
-        { name: 'PD', element: 'pd', value: session.pd, group: 'threedSecure' },
-        { name: 'binCountry', value: transaction.country },
-      ]);
-    }
-    // As recorded (a public Python PayOnline client's comments hold a live 6001 answer):
-    // `...&Code=6001&Status=Awaiting3DAuthentication&errorCode=4&pareq=...&acsurl=...&pd=...`, the
-    // 3-DS keys in lower case and their base64 raw (writeText). The doc's own spelling (PaReq, ACSUrl,
-    // ASCUrl, PD) differs: a client must match keys without case.
-    return writeText([
-      { name: 'Id', value: transaction.id },
-      { name: 'Operation', value: 'Auth' },
-      { name: 'Result', value: 'Error' },
-      { name: 'Code', value: '6001' },
-      { name: 'Status', value: 'Awaiting3DAuthentication' },
-      { name: 'errorCode', value: '4' },
-      { name: 'pareq', value: session.paReq },
-      { name: 'acsurl', value: `${baseUrl}/acs/` },
-      { name: 'pd', value: session.pd },
-    ]);
-  };
-
-  const handleAuth = (res: ServerResponse, fields: Record<string, string>, format: AnswerFormat): void => {
-    const signed =
-      fields['OrderDescription'] === undefined
-        ? SIGNED_FIELDS.auth
-        : [...SIGNED_FIELDS.auth, 'OrderDescription'];
-    if (!authorised(res, format, fields, signed, true)) return;
-    const refuse = (code: string): void => formatError(res, format, code, true);
-    const orderId = fields['OrderId'] ?? '';
-    const amount = fields['Amount'] ?? '';
-    const currency = fields['Currency'] ?? '';
-    const number = fields['CardNumber'] ?? '';
-    const expires = fields['CardExpDate'] ?? '';
-    const email = fields['Email'] ?? '';
-    const country = fields['Country'] ?? '';
-    if (orderId === '' || orderId.length > 50) return refuse('4025');
-    if (!/^\d+\.\d{2}$/.test(amount)) return refuse('4300');
-    if (!/^[A-Z]{3}$/.test(currency)) return refuse('4026');
-    // PayOnline's API doc, Auth parameters: "Ip — Customer's IP address. Mandatory", formatted
-    // xxx.xxx.xxx.xxx; 4018 is its "Incorrect ipaddress". Whether PayOnline takes IPv6 is not documented:
-    // the emulator takes any address Node reads as one.
-    if (isIP(fields['Ip'] ?? '') === 0) return refuse('4018');
-    if (!/^\d{13,19}$/.test(number) || !passesLuhn(number)) return refuse('4004');
-    if (!/^[A-Za-z .'-]{1,100}$/.test(fields['CardHolderName'] ?? '')) return refuse('4005');
-    const expiry = /^(0[1-9]|1[0-2])(\d{2})$/.exec(expires);
-    if (!expiry) return refuse('4007');
-    const now = clock.now();
-    const expiryIndex = (2000 + Number(expiry[2])) * 12 + Number(expiry[1]) - 1;
-    if (expiryIndex < now.getUTCFullYear() * 12 + now.getUTCMonth()) return refuse('4014');
-    if (!/^\d{3,4}$/.test(fields['CardCvv'] ?? '')) return refuse('4006');
-    if (email !== '' && !/^[^\s@]+@[^\s@]+$/.test(email)) return refuse('4017');
-    if (country !== '' && !/^[A-Za-z]{2}$/.test(country)) return refuse('4008');
-    if (state.paidFor(orderId)) return refuse('4016');
-
-    const behaviour = behaviourOf(number);
-    const transaction = state.add({
-      merchantId: fields['MerchantId'] ?? merchantId,
-      orderId,
-      operation: 'Auth',
-      amount,
-      currency,
-      status: 'Processing',
-      code: '200',
-      dateTime: now,
-      maskedNumber: `${'*'.repeat(12)}${number.slice(-4)}`,
-      holder: fields['CardHolderName'] ?? '',
-      country: country.toUpperCase() || 'RU',
-      customFields: customFieldsOf(fields),
-      chargeBehaviour: chargeBehaviourOf(number),
-    });
-    switch (behaviour.kind) {
-      case 'success':
-        transaction.status = approved;
-        transaction.rebillAnchor = newRebillAnchor();
-        recordOperation('auth', transaction);
-        break;
-      case 'decline':
-        transaction.status = 'Declined';
-        transaction.code = behaviour.code;
-        transaction.errorCode = behaviour.errorCode;
-        break;
-      case 'three-ds': {
-        transaction.status = 'Awaiting3DAuthentication';
-        transaction.code = '6001';
-        const session = {
-          paReq: awkwardBase64(48),
-          pd: awkwardBase64(24),
-          issued: new Map<string, boolean>(),
-        };
-        transaction.threeDs = session;
-        return answer(res, format, threeDsAnswer(transaction, session, format), true);
-      }
-      case 'slow':
-        transaction.closeAt = new Date(now.getTime() + slowCloseMs);
-        break;
-      case 'stuck':
-        break;
-    }
-    answer(res, format, transactionAnswer(transaction, format), true);
-    if (transaction.status !== 'Processing') callbacks.send(transaction);
-  };
-
-  const handleAuth3ds = (res: ServerResponse, fields: Record<string, string>, format: AnswerFormat): void => {
-    // The doc spells it PARes; PayOnline's own Android SDK sends PaRes.
-    const paRes = fields['PARes'] ?? fields['PaRes'] ?? '';
-    const signedFields = { ...fields, PARes: paRes };
-    if (!authorised(res, format, signedFields, SIGNED_FIELDS.auth3ds, true)) return;
-    const transaction = state.get(fields['TransactionId'] ?? '');
-    const session = transaction?.threeDs;
-    if (!transaction || !session) return formatError(res, format, '4029', true);
-    if (transaction.finalAnswer !== undefined) return answer(res, format, transaction.finalAnswer, true);
-    const passed = fields['PD'] === session.pd ? session.issued.get(paRes) : undefined;
-    const now = clock.now();
-    transaction.dateTime = now;
-    if (passed === true) {
-      transaction.status = approved;
-      transaction.code = '200';
-      transaction.rebillAnchor = newRebillAnchor();
-      recordOperation('auth', transaction);
-    } else {
-      transaction.status = 'Declined';
-      // A failed challenge is 6003; PaRes or PD that the bank never issued is 5410.
-      transaction.code = passed === false ? '6003' : '5410';
-      transaction.errorCode = '3';
-    }
-    transaction.finalAnswer = transactionAnswer(transaction, format);
-    answer(res, format, transaction.finalAnswer, true);
-    callbacks.send(transaction);
-  };
-
-  const handleSearch = (res: ServerResponse, fields: Record<string, string>, format: AnswerFormat): void => {
-    const byOrder = fields['OrderId'] !== undefined;
-    const signed = byOrder ? SIGNED_FIELDS.searchByOrder : SIGNED_FIELDS.searchByTransaction;
-    if (!authorised(res, format, fields, signed)) return;
-    const found = (
-      byOrder ? state.byOrder(fields['OrderId'] ?? '') : [state.get(fields['TransactionId'] ?? '')]
-    )
-      .filter((transaction): transaction is EmulatedTransaction => transaction !== undefined)
-      // Each account sees its own payments: a routed one is listed under the account it went to.
-      .filter((transaction) => transaction.merchantId === fields['MerchantId'])
-      .filter((transaction) => SUCCESSFUL_STATUSES.has(transaction.status));
-    // Nothing successful: PayOnline answers an empty body (a decline looks the same).
-    if (found.length === 0) return answer(res, format, '');
-    const entriesOf = (transaction: EmulatedTransaction): AnswerEntry[] => [
-      { name: 'TransactionId', element: 'id', value: transaction.id },
-      { name: 'Amount', value: transaction.amount },
-      { name: 'Currency', value: transaction.currency },
-      { name: 'Order', element: 'orderId', value: transaction.orderId },
-      { name: 'DateTime', value: payOnlineDateTime(transaction.dateTime) },
-      { name: 'Status', value: transaction.status },
-    ];
-    if (format === 'text')
-      return answer(res, format, found.map((transaction) => writeText(entriesOf(transaction))).join('\n'));
-    const [only] = found;
-    if (found.length === 1 && only) return answer(res, format, writeXml('transaction', entriesOf(only)));
-    const items = found.map((transaction) =>
-      writeXml('transaction', entriesOf(transaction)).replace(/^<\?xml[^>]*>\n/, ''),
-    );
-    answer(res, format, `<?xml version="1.0" encoding="utf-8"?>\n<list>\n${items.join('\n')}\n</list>`);
-  };
-
-  const handleVoid = (res: ServerResponse, fields: Record<string, string>, format: AnswerFormat): void => {
-    if (!authorised(res, format, fields, SIGNED_FIELDS.void)) return;
-    const transaction = state.owned(fields['TransactionId'] ?? '', fields['MerchantId'] ?? '');
-    if (!transaction) return formatError(res, format, '4029');
-    // PayOnline's API doc, "Void method": it cancels a Pending or PreAuthorized transaction and answers
-    // `TransactionId=..&Operation=Void&Result=Ok|Error&Message=..`, `Message` being `Voided` or "an
-    // error description"; no Code. So a second Void of a voided transaction is `Result=Error` with a
-    // message (the doc gives no wording: the emulator's is its own).
-    const voidable = transaction.status === 'Pending' || transaction.status === 'PreAuthorized';
-    if (voidable) {
-      transaction.status = 'Voided';
-      recordOperation('void', transaction);
-    }
-    answer(
-      res,
-      format,
-      writeAnswer(format, [
-        { name: 'TransactionId', element: 'id', value: transaction.id },
-        { name: 'Operation', value: 'Void' },
-        { name: 'Result', value: voidable ? 'Ok' : 'Error' },
-        {
-          name: 'Message',
-          value: voidable
-            ? 'Voided'
-            : transaction.status === 'Voided'
-              ? 'Transaction is already voided'
-              : 'Transaction cannot be voided',
-        },
-      ]),
-    );
-  };
-
-  const charging = chargingRoutes({
+  const ctx: RouteContext = {
     state,
     clock,
     approved,
+    callbacks,
+    merchantId,
+    otp,
+    slowCloseMs,
     routedMerchantId: routedMerchant.merchantId,
     slowAnswerMs: options.slowAnswerMs ?? 10_000,
     lostAnswers,
     settleAtOnce: options.settleRebills === 'at-once',
     closing: closing.signal,
-    callbacks,
+    baseUrl: () => baseUrl,
     authorised,
-    answer,
-    formatError,
     recordOperation,
-  });
-
-  /**
-   * PayOnline's API doc, "Complete method": confirms a PreAuthorized transaction, in full or for a
-   * smaller `Amount` (then signed after TransactionId, and echoed); answers
-   * `TransactionId=..&Operation=Complete&Amount=..&Result=Ok|Error&Message=Completed|<description>`.
-   * A completed payment is debited: `Settled` (the doc's "Statuses of transactions", *inferred* here).
-   */
-  const handleComplete = (
-    res: ServerResponse,
-    fields: Record<string, string>,
-    format: AnswerFormat,
-  ): void => {
-    const partial = fields['Amount'];
-    const signed = partial === undefined ? SIGNED_FIELDS.complete : [...SIGNED_FIELDS.complete, 'Amount'];
-    if (!authorised(res, format, fields, signed)) return;
-    const transaction = state.owned(fields['TransactionId'] ?? '', fields['MerchantId'] ?? '');
-    if (!transaction) return formatError(res, format, '4029');
-    if (partial !== undefined && !/^\d+\.\d{2}$/.test(partial)) return formatError(res, format, '4300');
-    const completable =
-      transaction.status === 'PreAuthorized' &&
-      (partial === undefined || toCents(partial) <= toCents(transaction.amount));
-    if (completable) {
-      transaction.status = 'Settled';
-      if (partial !== undefined) transaction.amount = partial;
-      recordOperation('complete', transaction);
-    }
-    answer(
-      res,
-      format,
-      writeAnswer(format, [
-        { name: 'TransactionId', element: 'id', value: transaction.id },
-        { name: 'Operation', value: 'Complete' },
-        { name: 'Amount', value: partial },
-        { name: 'Result', value: completable ? 'Ok' : 'Error' },
-        { name: 'Message', value: completable ? 'Completed' : 'Transaction cannot be completed' },
-      ]),
-    );
-  };
-
-  const handleAcs = (res: ServerResponse, path: string, fields: Record<string, string>): void => {
-    const paReq = fields['PaReq'] ?? '';
-    const transaction = state.byPaReq(paReq);
-    const session = transaction?.threeDs;
-    const termUrl = fields['TermUrl'] ?? '';
-    if (!transaction || !session || transaction.status !== 'Awaiting3DAuthentication') {
-      return html(res, 400, renderBankErrorPage('Unknown or finished 3-D Secure request'));
-    }
-    if (!/^https?:\/\//.test(termUrl)) return html(res, 400, renderBankErrorPage('TermUrl is missing'));
-    const md = fields['MD'] ?? '';
-    if (path === '/acs/') {
-      return html(
-        res,
-        200,
-        renderChallengePage({ confirmUrl: `${baseUrl}/acs/confirm/`, paReq, md, termUrl }),
-      );
-    }
-    const paRes = awkwardBase64(64);
-    session.issued.set(paRes, fields['code'] === otp);
-    html(res, 200, renderReturnToMerchantPage({ termUrl, paRes, md }));
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -564,47 +245,28 @@ export async function startPayOnlineEmulator(
     }
     const { path: rawPath, fields } = await readFields(req);
     const path = rawPath.endsWith('/') ? rawPath : `${rawPath}/`;
-    const route = PATHS[path];
+    const target = PATHS[path];
     requests.push({
-      route: route ?? 'unknown',
+      route: target?.route ?? 'unknown',
       method: req.method ?? 'GET',
       path,
       fields,
       contentType: fields['ContentType'],
       at: clock.now(),
     });
-    if (!route) {
+    if (!target) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
     const format = answerFormatOf(fields['ContentType']);
-    const fault = faults.take(route);
+    const fault = faults.take(target.route);
     if (fault) {
       if (await applyTransportFault(fault, req, res)) return;
-      if (fault.kind === 'malformed') return answer(res, format, writeMalformed(format, route), true);
-      if (fault.kind === 'reject') return formatError(res, format, fault.code, true);
+      if (fault.kind === 'malformed') return respond(res, format, writeMalformed(format, target.route), true);
+      if (fault.kind === 'reject') return respondFormatError(res, format, fault.code, true);
     }
     await closeDueOrders();
-    switch (route) {
-      case 'auth':
-        return handleAuth(res, fields, format);
-      case 'auth3ds':
-        return handleAuth3ds(res, fields, format);
-      case 'search':
-        return handleSearch(res, fields, format);
-      case 'void':
-        return handleVoid(res, fields, format);
-      case 'rebill':
-        return charging.rebill(req, res, fields, format);
-      case 'refund':
-        return charging.refund(res, fields, format);
-      case 'complete':
-        return handleComplete(res, fields, format);
-      case 'acs':
-        return handleAcs(res, path, fields);
-      case 'callback':
-        return;
-    }
+    await target.handle(ctx, { req, res, path, fields, format });
   };
 
   const server = await startHttpServer(handle, options.port === undefined ? {} : { port: options.port });
@@ -668,32 +330,4 @@ export async function startPayOnlineEmulator(
       await server.close();
     },
   };
-}
-
-/** Every field of an Auth request PayOnline does not define: echoed in callbacks. */
-const AUTH_FIELDS = new Set([
-  'MerchantId',
-  'OrderId',
-  'Amount',
-  'Currency',
-  'SecurityKey',
-  'Ip',
-  'Email',
-  'CardHolderName',
-  'CardNumber',
-  'CardExpDate',
-  'CardCvv',
-  'Country',
-  'City',
-  'Address',
-  'Zip',
-  'State',
-  'Phone',
-  'Issuer',
-  'ContentType',
-  'OrderDescription',
-]);
-
-function customFieldsOf(fields: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(fields).filter(([name]) => !AUTH_FIELDS.has(name)));
 }

@@ -22,7 +22,7 @@ export {
   SIGNED_FIELDS as PAYONLINE_SIGNED_FIELDS,
 } from './security-key.js';
 export { payOnlineDateTime, type CallbackDelivery as PayOnlineCallbackDelivery } from './callbacks.js';
-export { readHtmlForm, type ParsedHtmlForm } from './html.js';
+export { readHtmlForm, type ParsedHtmlForm } from './browser/html-form.js';
 export type { PayOnlineOperation, PayOnlineOperationKind } from './operations.js';
 export type {
   EmulatedTransaction as PayOnlineTransaction,

@@ -1,35 +1,31 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { applyTransportFault } from '../faults/apply-transport-fault.js';
 import { FaultSwitchboard } from '../faults/fault-switchboard.js';
 import { startHttpServer } from '../http/start-http-server.js';
-import { ACS_CONFIRM_PATH, ACS_PATH, handleAcs } from './acs-flow.js';
-import { failSession, showAddPage, SlowCards, submitAddPage, type AddFlowContext } from './add-flow.js';
-import { ADD_FORM_FIELDS, ADD_PAGE_HEADERS } from './add-page.js';
-import type { CommandAnswer, CommandContext, CommandSettings, PaymentArms } from './command-support.js';
-import { completeAddSession, type AddPageResult, type CardEntry } from './complete-add-session.js';
+import { completeAddSession, type AddPageResult, type CardEntry } from './browser/complete-add-session.js';
 import {
   completeThreeDSecure,
   type TermUrlPost,
   type ThreeDSecureAction,
-} from './complete-three-d-secure.js';
-import { customerControls, type PaytureCustomerControls } from './customer-controls.js';
-import { decodeData } from './data-field.js';
+} from './browser/complete-three-d-secure.js';
+import { customerControls, type PaytureCustomerControls } from './controls/customers.js';
+import { paymentControls, type PayturePaymentControls } from './controls/payments.js';
 import { type LedgerEntry, type LedgerTotal, PaytureLedger } from './ledger.js';
-import type { AnswerFate } from './magic-cards.js';
 import { NotificationSender, type NotificationRecord } from './notifications.js';
 import { type PaytureOperation, type PaytureOperationKind, PaytureOperationLog } from './operations.js';
-import { paymentControls, type PayturePaymentControls } from './payment-controls.js';
+import { readVwapiFields } from './request.js';
+import { ACS_CONFIRM_PATH, ACS_PATH, acsRoute } from './routes/acs.js';
+import { commandRoute, isVwapiCommand } from './routes/commands.js';
+import { hostedPageRoute, SlowCards } from './routes/hosted-page.js';
+import type {
+  CommandSettings,
+  PaymentArms,
+  PaytureRequestRecord,
+  PaytureRoute,
+  RouteContext,
+} from './routes/support.js';
 import { type AddSession, PaytureState } from './state.js';
-import { isVwapiCommand, runCommand, type VwapiCommand } from './vwapi-commands.js';
-import { readVwapiFields } from './vwapi-request.js';
-import { failureXml, malformedXml, writeXml } from './xml.js';
 
-/** The fault-switchboard route of the hosted Add page (GET and POST). */
-export const ADD_PAGE_ROUTE = 'AddPage';
-/** The fault-switchboard route of the emulated bank's 3-D Secure pages. */
-export const ACS_ROUTE = 'ACS';
-export type PaytureRoute = VwapiCommand | typeof ADD_PAGE_ROUTE | typeof ACS_ROUTE;
+export { ACS_ROUTE, ADD_PAGE_ROUTE, type PaytureRequestRecord, type PaytureRoute } from './routes/support.js';
 
 export interface PaytureEmulatorOptions {
   /** VWID of the Add terminal the emulator accepts. Default `MerchantAdd`. */
@@ -62,18 +58,6 @@ export interface PaytureEmulatorOptions {
   /** How long the slow-close card takes to appear. Default 1000 ms. */
   slowCloseMs?: number;
   port?: number;
-}
-
-export interface PaytureRequestRecord {
-  command: PaytureRoute;
-  method: string;
-  vwid?: string;
-  /** The decoded DATA fields (Add page requests record the session id only, never card data). */
-  data: Readonly<Record<string, string>>;
-  /** The DATA field as it arrived (once form-decoded): tests prove it never reaches a log. */
-  rawData?: string;
-  /** Top-level form fields other than VWID and DATA (GetState's Key and OrderId, PaySubmit3DS's MD and PaRes). */
-  fields?: Readonly<Record<string, string>>;
 }
 
 export interface AddSessionView {
@@ -178,43 +162,11 @@ export async function startPaytureEmulator(options: PaytureEmulatorOptions = {})
   const slowAnswerMs = options.slowAnswerMs ?? 2_000;
   // Known once the server listens; requests only arrive after that.
   let baseUrl = '';
-  const flow: AddFlowContext = {
-    state,
-    addTerminal: settings.addTerminal,
-    notifications,
-    slowCards,
-    operations,
-    now,
-  };
-
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const { path, fields } = await readVwapiFields(req);
-    if (path === ACS_PATH || path === ACS_CONFIRM_PATH) return handleAcsPage(req, res, path, fields);
-    const name = /^\/vwapi\/([A-Za-z0-9]+)$/.exec(path)?.[1];
-    if (name === 'Add') return handleAddPage(req, res, fields);
-    if (name === undefined || !isVwapiCommand(name)) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found');
-      return;
-    }
-    // Payture's Node SDK names the field `Data`; the documentation and the other SDKs `DATA`.
-    const rawData = fields['DATA'] ?? fields['Data'];
-    const data = rawData === undefined ? {} : decodeData(rawData);
-    const { VWID: _vwid, DATA: _data, Data: _sdkData, ...topLevel } = fields;
-    requests.push({
-      command: name,
-      method: req.method ?? 'GET',
-      data,
-      ...(fields['VWID'] === undefined ? {} : { vwid: fields['VWID'] }),
-      ...(rawData === undefined ? {} : { rawData }),
-      ...(Object.keys(topLevel).length === 0 ? {} : { fields: topLevel }),
-    });
-    const fault = faults.take(name);
-    if (fault) {
-      if (await applyTransportFault(fault, req, res)) return;
-      if (fault.kind === 'malformed') return writeXml(res, malformedXml(name));
-      if (fault.kind === 'reject') return writeXml(res, failureXml(name, fault.code));
-    }
-    const ctx: CommandContext = {
+  const routes: RouteContext = {
+    faults,
+    requests,
+    addFlow: { state, addTerminal: settings.addTerminal, notifications, slowCards, operations, now },
+    commandContext: () => ({
       state,
       settings,
       operations,
@@ -222,67 +174,20 @@ export async function startPaytureEmulator(options: PaytureEmulatorOptions = {})
       arms,
       acsUrl: `${baseUrl}${ACS_PATH}`,
       now,
-    };
-    await answer(req, res, runCommand(name, { fields, data }, ctx));
+    }),
+    slowAnswerMs,
+    otp,
+    baseUrl: () => baseUrl,
   };
 
-  /** Writes a command's answer, or takes it away after the command took effect (its armed fate). */
-  const answer = async (req: IncomingMessage, res: ServerResponse, result: CommandAnswer): Promise<void> => {
-    const fate: AnswerFate | undefined = result.fate;
-    switch (fate) {
-      case undefined:
-        return writeXml(res, result.xml);
-      case 'lost':
-        req.socket.destroy();
-        return;
-      case 'bad-gateway':
-        res
-          .writeHead(502, { 'content-type': 'text/html; charset=utf-8' })
-          .end('<html><body><h1>502 Bad Gateway</h1></body></html>');
-        return;
-      case 'slow':
-        // The client gave up long ago; a closed socket swallows the late answer.
-        await sleep(slowAnswerMs, undefined, { ref: false });
-        if (!res.destroyed) writeXml(res, result.xml);
-        return;
-    }
-  };
-
-  const handleAcsPage = async (
-    req: IncomingMessage,
-    res: ServerResponse,
-    path: string,
-    fields: Record<string, string>,
-  ): Promise<void> => {
-    requests.push({ command: ACS_ROUTE, method: req.method ?? 'GET', data: {} });
-    const fault = faults.take(ACS_ROUTE);
-    if (fault && (await applyTransportFault(fault, req, res))) return;
-    handleAcs(res, path, fields, { state, baseUrl, otp });
-  };
-
-  const handleAddPage = async (
-    req: IncomingMessage,
-    res: ServerResponse,
-    fields: Record<string, string>,
-  ): Promise<void> => {
-    const sessionId = fields[ADD_FORM_FIELDS.sessionId] ?? '';
-    requests.push({ command: ADD_PAGE_ROUTE, method: req.method ?? 'GET', data: { SessionId: sessionId } });
-    const fault = faults.take(ADD_PAGE_ROUTE);
-    if (fault) {
-      if (await applyTransportFault(fault, req, res)) return;
-      if (fault.kind === 'malformed') {
-        res
-          .writeHead(200, ADD_PAGE_HEADERS)
-          .end('<!DOCTYPE html><html><body><form method="POST" action="/vwapi/A');
-        return;
-      }
-      if (fault.kind === 'reject') {
-        const session = state.sessions.get(sessionId);
-        if (session?.state === 'open') return failSession(res, session, fault.code, flow);
-      }
-    }
-    if (req.method === 'POST') return submitAddPage(res, fields, flow);
-    return showAddPage(res, sessionId, flow);
+  /** The routing table: the bank's pages, the hosted Add page, and one vwapi command per path. */
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const { path, fields } = await readVwapiFields(req);
+    if (path === ACS_PATH || path === ACS_CONFIRM_PATH) return acsRoute(routes, req, res, path, fields);
+    const name = /^\/vwapi\/([A-Za-z0-9]+)$/.exec(path)?.[1];
+    if (name === 'Add') return hostedPageRoute(routes, req, res, fields);
+    if (name !== undefined && isVwapiCommand(name)) return commandRoute(routes, req, res, name, fields);
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found');
   };
 
   const server = await startHttpServer(handle, options.port === undefined ? {} : { port: options.port });

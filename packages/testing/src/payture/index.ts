@@ -17,21 +17,21 @@ export {
   type AnswerFate,
 } from './magic-cards.js';
 export type { LedgerEntry, LedgerTotal } from './ledger.js';
-export type { PayturePaymentControls, PaymentView, FatefulCommand } from './payment-controls.js';
+export type { PayturePaymentControls, PaymentView, FatefulCommand } from './controls/payments.js';
 export {
   completeThreeDSecure,
   type ThreeDSecureAction,
   type TermUrlPost,
-} from './complete-three-d-secure.js';
-export { completeAddSession, type CardEntry, type AddPageResult } from './complete-add-session.js';
+} from './browser/complete-three-d-secure.js';
+export { completeAddSession, type CardEntry, type AddPageResult } from './browser/complete-add-session.js';
 export type {
   PaytureCustomerControls,
   EmulatedCustomerView,
   EmulatedCardView,
   SeedCard,
-} from './customer-controls.js';
+} from './controls/customers.js';
 export type { NotificationRecord, NotificationDelivery } from './notifications.js';
-export { VWAPI_COMMANDS, type VwapiCommand } from './vwapi-commands.js';
-export { ADD_FORM_FIELDS } from './add-page.js';
-export { decodeData } from './data-field.js';
+export { VWAPI_COMMANDS, type VwapiCommand } from './routes/commands.js';
+export { ADD_FORM_FIELDS } from './pages/add-page.js';
+export { decodeData } from './request.js';
 export type { PaytureOperation, PaytureOperationKind } from './operations.js';
