@@ -48,3 +48,4 @@ export {
 } from '../errors.js';
 export { NextAction, FormAction, FormParam, RedirectAction } from '../next-action.js';
 export { passesLuhn } from '../luhn.js';
+export { readXml, type XmlElement } from './read-xml.js';

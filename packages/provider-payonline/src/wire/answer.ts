@@ -1,6 +1,6 @@
 import { CardBindingError } from '@cardbind/core/client';
 import { z } from 'zod';
-import { readXml, type XmlElement } from './xml.js';
+import { readXml, type XmlElement } from '@cardbind/core/client';
 
 /**
  * Reading PayOnline's answers. Every method answers either `Name=value&...` (ContentType=text) or XML

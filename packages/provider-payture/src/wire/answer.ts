@@ -1,7 +1,7 @@
 import { CardBindingError } from '@cardbind/core';
 import { z } from 'zod';
 import type { PaytureCommand } from './request.js';
-import { readXml } from './xml.js';
+import { readXml } from '@cardbind/core/client';
 
 /** Payture writes booleans as `True`/`False` or `true`/`false`: compared case-insensitively. */
 export const PaytureBoolean = z

@@ -7,9 +7,8 @@
  *
  * Why not fast-xml-parser, which Payture used before: without its validator it accepts truncated and
  * mismatched documents, and with it every answer is read twice; this reader was 3–4× faster on
- * Payture's GetList and Init answers and 7× on PayOnline's 3-D Secure answer (Node 20). The same
- * file lives in provider-payture and provider-payonline (`src/wire/xml.ts`): keep the two identical
- * (`provider-payonline/test/xml.test.ts` checks it).
+ * Payture's GetList and Init answers and 7× on PayOnline's 3-D Secure answer (Node 20). Here in core's
+ * client entry so that every XML gateway's provider (and PayOnline's browser client) shares one copy.
  */
 export interface XmlElement {
   readonly name: string;
