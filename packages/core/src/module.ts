@@ -66,7 +66,9 @@ const CardBindingModuleOptions = z.object({
   chargeStore: z
     .custom<ChargeStore>(hasMethods('chargeStore', CHARGE_STORE_METHODS), 'must implement ChargeStore')
     .optional(),
-  charges: ChargeServiceOptions.default(ChargeServiceOptions.parse({})),
+  // `prefault`: the defaults are parsed with the host's options, not at import (zod compiles a schema
+  // on its first parse), and each parse gets an object of its own.
+  charges: ChargeServiceOptions.prefault({}),
   logger: z
     .custom<Logger>(
       hasMethods('logger', ['debug', 'info', 'warn', 'error']),
@@ -85,9 +87,9 @@ const CardBindingModuleOptions = z.object({
       ),
     )
     .default([]),
-  service: CardBindingServiceOptions.default(CardBindingServiceOptions.parse({})),
+  service: CardBindingServiceOptions.prefault({}),
   /** The host's own secret field names and patterns, on top of the generic ones and the providers'. */
-  redaction: RedactionRules.default(RedactionRules.parse({})),
+  redaction: RedactionRules.prefault({}),
 });
 export type CardBindingModuleOptions = z.input<typeof CardBindingModuleOptions>;
 

@@ -6,11 +6,34 @@ import { NextAction } from './next-action.js';
 import type { ChargingOperations } from './charge/charge-provider.js';
 import type { BindingStatus } from './binding/status.js';
 
+type JsonValue = z.core.util.JSONType;
+
+/** Deeper than any provider's ref; a cyclic object ends here instead of overflowing the stack. */
+const MAX_JSON_DEPTH = 64;
+
+function isJsonValue(value: unknown, depth: number): value is JsonValue {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'object' || depth >= MAX_JSON_DEPTH) return false;
+  if (Array.isArray(value)) return value.every((item: unknown) => isJsonValue(item, depth + 1));
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  return Object.values(value).every((item: unknown) => isJsonValue(item, depth + 1));
+}
+
+/**
+ * One JSON value, as `z.json()` accepts it (finite numbers, plain objects and arrays, no Dates or
+ * class instances). `z.json()` is a union of six schemas tried in order, so each array or object in a
+ * ref first failed four of them, building an issue for each: a third of validating an outcome on the
+ * binding's hot path (docs/performance.md, scenario 1). This walks the value once.
+ */
+const JsonValue = z.custom<JsonValue>((value) => isJsonValue(value, 0), 'must be a JSON value');
+
 /**
  * Whatever a provider must remember between calls (Payture SessionId, PayOnline OrderId...). Core stores
  * it as opaque JSON; each provider parses its own ref with its own zod schema, so nobody casts.
  */
-export const ProviderRef = z.record(z.string(), z.json());
+export const ProviderRef = z.record(z.string(), JsonValue);
 export type ProviderRef = z.infer<typeof ProviderRef>;
 
 /** Keys a later callback can name to find this binding (a SessionId, an OrderId, a webhook object id). */

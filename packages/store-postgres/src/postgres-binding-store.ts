@@ -361,7 +361,7 @@ export class PostgresBindingStore implements BindingStore, WorkQueue, ChargeStor
     writes: UpdateWrites,
   ): Promise<UpdateResult> {
     const t = this.#tables;
-    const { assignments, params } = patchAssignments(patch, writes.card === undefined);
+    const { assignments, params } = patchAssignments(patch, writes.card);
     // The compare-and-set. A racing writer holding the row makes this wait, then see the new version and
     // match nothing: exactly one of N callers on one version gets a row back.
     const updated = await tx.query(
@@ -388,11 +388,15 @@ export class PostgresBindingStore implements BindingStore, WorkQueue, ChargeStor
     let card: SavedCard | undefined;
     if (writes.card) {
       card = await this.#saveCard(tx, writes.card);
-      const withCard = await tx.query(`UPDATE ${t.bindings} SET card = $2::jsonb WHERE id = $1 RETURNING *`, [
-        id,
-        jsonParam(toCardView(card)),
-      ]);
-      record = toBindingRecord(withCard.rows[0]);
+      // The compare-and-set named the new card. Only when the customer already had this token is the
+      // binding's card the kept one instead: a second UPDATE then, not on every saved card.
+      if (card.id !== writes.card.id) {
+        const withCard = await tx.query(
+          `UPDATE ${t.bindings} SET card = $2::jsonb WHERE id = $1 RETURNING *`,
+          [id, jsonParam(toCardView(card))],
+        );
+        record = toBindingRecord(withCard.rows[0]);
+      }
     }
     await insertAuditRow(tx, t, writes.audit, record);
     // Only a winning compare-and-set gets here: a lost race writes no work.
@@ -436,7 +440,7 @@ export class PostgresBindingStore implements BindingStore, WorkQueue, ChargeStor
  */
 function patchAssignments(
   patch: BindingPatch,
-  includeCard: boolean,
+  savedCard: SavedCard | undefined,
 ): { assignments: string[]; params: SqlValue[] } {
   const assignments: string[] = [];
   const params: SqlValue[] = [];
@@ -452,7 +456,9 @@ function patchAssignments(
     set('provider_ref', jsonParam(patch.providerRef), '::jsonb');
   }
   if (patch.lookupKeys !== undefined) set('lookup_keys', patch.lookupKeys, '::text[]');
-  // With a card to save, the binding's card is set from the stored card instead, which may be an older one.
-  if (includeCard && Object.hasOwn(patch, 'card')) set('card', jsonParam(patch.card), '::jsonb');
+  // With a card to save, the binding names that card (the store's view of it, whatever the patch says);
+  // `update` repoints it when the customer's existing card with the same token is kept instead.
+  if (savedCard) set('card', jsonParam(toCardView(savedCard)), '::jsonb');
+  else if (Object.hasOwn(patch, 'card')) set('card', jsonParam(patch.card), '::jsonb');
   return { assignments, params };
 }

@@ -296,16 +296,11 @@ export class CardBindingService {
         throw new CardBindingError('CALLBACK_REJECTED', 'The callback names no binding of this provider');
       }
       let raced = seenVersion !== undefined && seenVersion !== record.version;
-      const binding = await this.#transitions.apply(
-        provider,
-        record,
-        result.update.outcome,
-        false,
-        cause,
-        () => {
+      const binding = await this.#transitions.apply(provider, record, result.update.outcome, false, cause, {
+        onLostRace: () => {
           raced = true;
         },
-      );
+      });
       if (raced && !isTerminal(binding.status)) this.#recheckAfterRace(binding.id, cause);
       return { response: result.response, binding };
     } catch (thrown) {
@@ -480,7 +475,7 @@ export class CardBindingService {
       ...(request.returnUrl === undefined ? {} : { returnUrl: request.returnUrl }),
     };
     const work = this.#transitions.workFor(provider, null, record);
-    const created = await this.store.create(record, auditEntry(null, record, cause), work);
+    const created = await this.store.create(record, auditEntry(null, record, cause), work.items);
     if (!created.created) {
       // Another process started the same idempotent binding first; ours is discarded.
       this.logger.warn(
@@ -490,7 +485,7 @@ export class CardBindingService {
       return replay(toBinding(created.record), provider.id);
     }
     this.#transitions.log(null, created.record, cause);
-    await this.#work.runNow(work.map((item) => item.id));
+    await this.#work.runNow(work);
     // A pending outcome is fully recorded by the insert (status, ref); re-applying it would only write
     // a processing → processing audit event.
     if (outcome.status === 'succeeded') {
@@ -509,21 +504,22 @@ export class CardBindingService {
     const cause = causeOf(recordAs, scope);
     const record = await this.#load(bindingId, scope);
     if (isTerminal(record.status)) return toBinding(record);
+    // The flight asks about the record just read, not a second read of it: a flight that ended while
+    // this read was in the air may have moved the binding, and the compare-and-set below finds that out
+    // (a stale version loses, and the plan runs again on the winner's record).
     return this.#flights.run(`${trigger}\u0000${bindingId}`, async () => {
-      const fresh = await this.#load(bindingId, scope);
-      if (isTerminal(fresh.status)) return toBinding(fresh);
-      const provider = this.#providers.get(fresh.provider);
+      const provider = this.#providers.get(record.provider);
       const expire = (current: BindingRecord) => planExpiry(current, this.clock.now());
       const ask =
         trigger === 'return'
           ? (provider.finalise ?? provider.checkOrder)
           : (provider.checkOrder ?? provider.finalise);
-      if (!ask) return this.#transitions.applyPlan(fresh, expire, provider, cause);
+      if (!ask) return this.#transitions.applyPlan(record, expire, provider, cause);
       let outcome: ProviderOutcome;
       try {
         outcome = validateOutcome(
           provider,
-          await ask.call(provider, providerContext(fresh, this.clock.now(), trigger, query)),
+          await ask.call(provider, providerContext(record, this.clock.now(), trigger, query)),
         );
       } catch (error) {
         const failure = toCardBindingError(
@@ -531,14 +527,14 @@ export class CardBindingService {
           `Provider ${provider.id} could not be asked about the binding`,
         );
         // A provider outage never loses the binding; past its deadline it still expires.
-        const expired = await this.#transitions.applyPlan(fresh, expire, provider, cause);
+        const expired = await this.#transitions.applyPlan(record, expire, provider, cause);
         if (isTerminal(expired.status)) return expired;
         throw failure;
       }
-      // The provider call took time: plan against the record as it is now, so an answer that changes
-      // nothing never hands back a state another caller (a callback, another process) moved past.
-      const current = (await this.store.get(bindingId)) ?? fresh;
-      return this.#transitions.apply(provider, current, outcome, trigger === 'return', cause);
+      // The provider call took time: a callback or another process may have moved the binding since.
+      return this.#transitions.apply(provider, record, outcome, trigger === 'return', cause, {
+        readBeforeProviderCall: true,
+      });
     });
   }
 }

@@ -14,8 +14,10 @@ export const CardBindingServiceOptions = z.object({
    * binding's own deadline (`expiresAt`), which is what a host usually wants.
    */
   completionTimeoutMs: z.number().int().positive().optional(),
-  pollPolicy: PollPolicy.default(PollPolicy.parse({})),
+  // `prefault`: the defaults are parsed with the host's options, not at import (zod compiles a schema
+  // on its first parse), and each parse gets an object of its own.
+  pollPolicy: PollPolicy.prefault({}),
   /** Leases, retries and deadlines of the background work transitions cause. */
-  work: WorkOptions.default(WorkOptions.parse({})),
+  work: WorkOptions.prefault({}),
 });
 export type CardBindingServiceOptions = z.infer<typeof CardBindingServiceOptions>;

@@ -5,7 +5,7 @@ import type { BindingStore } from '../ports/binding-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { Logger } from '../ports/logger.js';
-import { transitionWork } from '../work/transition-work.js';
+import { type TransitionWork, transitionWork } from '../work/transition-work.js';
 import type { WorkOptions } from '../work/work-options.js';
 import type { WorkRunner } from '../work/work-runner.js';
 import { type Binding, type BindingRecord, toBinding } from './binding.js';
@@ -25,6 +25,17 @@ export interface TransitionApplierDeps {
   workOptions: WorkOptions;
 }
 
+export interface ApplyOptions {
+  /** Told when another writer moved the binding first, so the plan ran again on its record. */
+  onLostRace?: () => void;
+  /**
+   * The record was read before a provider call, so another caller may have moved the binding since. A
+   * plan that writes finds out by its compare-and-set (no read needed); a plan that changes nothing is
+   * checked against the stored record once, so it never hands back a state another caller moved past.
+   */
+  readBeforeProviderCall?: boolean;
+}
+
 /**
  * Moves a binding: plans against the latest record, writes the patch with its card, its audit row and
  * the work it causes (listener event, provider after-step) as one compare-and-set, logs the transition,
@@ -40,14 +51,14 @@ export class TransitionApplier {
     outcome: ProviderOutcome,
     customerReturned: boolean,
     cause: TransitionCause,
-    onLostRace?: () => void,
+    options: ApplyOptions = {},
   ): Promise<Binding> {
     return this.applyPlan(
       record,
       (current) => planTransition({ record: current, outcome, now: this.deps.clock.now(), customerReturned }),
       provider,
       cause,
-      onLostRace,
+      options,
     );
   }
 
@@ -60,14 +71,22 @@ export class TransitionApplier {
     plan: (record: BindingRecord) => PlannedTransition,
     provider: CardBindingProvider,
     cause: TransitionCause,
-    /** Told when another writer moved the binding first, so the plan ran again on its record. */
-    onLostRace?: () => void,
+    { onLostRace, readBeforeProviderCall = false }: ApplyOptions = {},
   ): Promise<Binding> {
     const { store, clock, ids } = this.deps;
     let record = initial;
+    let mayBeStale = readBeforeProviderCall;
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const planned = plan(record);
-      if (planned.kind === 'none') return toBinding(record);
+      if (planned.kind === 'none') {
+        if (!mayBeStale) return toBinding(record);
+        // Nothing to write, so no compare-and-set to tell whether the record is still current: read it.
+        mayBeStale = false;
+        const stored = await store.get(record.id);
+        if (!stored || stored.version === record.version) return toBinding(stored ?? record);
+        record = stored;
+        continue;
+      }
       // The state machine's table is the last word: a planner bug must not move a terminal binding.
       assertTransition(record.status, planned.patch.status);
       const card: SavedCard | undefined =
@@ -93,11 +112,11 @@ export class TransitionApplier {
         record.id,
         record.version,
         patch,
-        card ? { card, audit, work } : { audit, work },
+        card ? { card, audit, work: work.items } : { audit, work: work.items },
       );
       if (result.ok) {
         this.log(record.status, result.record, recorded);
-        await this.deps.work.runNow(work.map((item) => item.id));
+        await this.deps.work.runNow(work);
         return toBinding(result.record);
       }
       if (!result.current) throw new CardBindingError('BINDING_NOT_FOUND', 'No binding with this id');
@@ -110,7 +129,12 @@ export class TransitionApplier {
   }
 
   /** The work a transition causes, to be written with it. */
-  workFor(provider: CardBindingProvider, from: BindingStatus | null, next: BindingRecord, card?: SavedCard) {
+  workFor(
+    provider: CardBindingProvider,
+    from: BindingStatus | null,
+    next: BindingRecord,
+    card?: SavedCard,
+  ): TransitionWork {
     return transitionWork({
       provider,
       from,

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { inject, injectable, multiInject, optional } from 'inversify';
 import { RequestInfo } from '../audit/request-info.js';
 import type { RequestScope } from '../binding/transition-cause.js';
@@ -12,7 +11,7 @@ import type { ChargeStore } from '../ports/charge-store.js';
 import type { Clock } from '../ports/clock.js';
 import { guardBindingStore } from '../ports/guarded-binding-store.js';
 import { guardChargeStore } from '../ports/guarded-charge-store.js';
-import type { IdGenerator } from '../ports/id-generator.js';
+import { type IdGenerator, randomId } from '../ports/id-generator.js';
 import type { Logger } from '../ports/logger.js';
 import { traceCharge, traceReconcile, traceRefund } from '../telemetry/charge-spans.js';
 import { meterChargeStore } from '../telemetry/metered-charge-store.js';
@@ -303,7 +302,7 @@ export class ChargeService {
     } else {
       assertRetryAllowed(await store.listCharges({ cardId: card.id, limit: RETRY_HISTORY }), now);
     }
-    const id = this.ids.chargeId?.() ?? `ch_${randomBytes(16).toString('base64url')}`;
+    const id = this.ids.chargeId?.() ?? randomId('ch_');
     const record: ChargeRecord = {
       id,
       version: 0,
@@ -505,7 +504,7 @@ export class ChargeService {
       }
       const now = this.clock.now();
       const refund: RefundRecord = {
-        id: this.ids.refundId?.() ?? `re_${randomBytes(16).toString('base64url')}`,
+        id: this.ids.refundId?.() ?? randomId('re_'),
         version: 0,
         chargeId: current.id,
         customerId: current.customerId,

@@ -1,6 +1,7 @@
-import http from 'node:http';
-import https from 'node:https';
-import got, { RequestError } from 'got';
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
+import type * as GotExports from 'got';
+import type { ExtendOptions, Got } from 'got';
 import { z } from 'zod';
 import { CardBindingError } from '../errors.js';
 import { type Logger, redactingLogger, silentLogger } from '../ports/logger.js';
@@ -11,6 +12,7 @@ import {
   attemptHooks,
   HttpAttempts,
 } from '../telemetry/http-attempts.js';
+import { loadOtelApi, type OtelApi } from '../telemetry/otel-api.js';
 
 export const HttpTimeouts = z.object({
   /** TCP (and TLS) connect. */
@@ -25,7 +27,9 @@ export type HttpTimeouts = z.infer<typeof HttpTimeouts>;
 export const HttpClientOptions = z.object({
   /** Shown in transcripts and errors: usually the provider id. */
   name: z.string().min(1),
-  timeouts: HttpTimeouts.default(HttpTimeouts.parse({})),
+  // `prefault`: the defaults are parsed with the host's options, not at import (zod compiles a schema
+  // on its first parse), and each parse gets an object of its own.
+  timeouts: HttpTimeouts.prefault({}),
   /** Extra attempts for requests marked `safeToRetry`; others are never repeated. */
   retries: z.number().int().min(0).max(5).default(2),
   maxSockets: z.number().int().positive().default(64),
@@ -100,6 +104,28 @@ const RETRYABLE_ERROR_CODES = [
   'EAI_AGAIN',
 ];
 
+type GotModule = typeof GotExports;
+
+let gotModule: Promise<GotModule> | undefined;
+
+/**
+ * got with its dependencies (http2-wrapper, cacheable-request, …) is some sixty modules, about a
+ * third of `import('@cardbind/core')` (docs/performance.md, scenario 5): it loads when a host makes its
+ * first client, not when it imports core.
+ */
+function loadGot(): Promise<GotModule> {
+  gotModule ??= import('got');
+  return gotModule;
+}
+
+/** What a client's requests need, loaded in the background as the client is made. */
+interface ClientRuntime {
+  instance: Got;
+  agent: { http: HttpAgent; https: HttpsAgent };
+  isRequestError: (error: unknown) => error is InstanceType<GotModule['RequestError']>;
+  api: OtelApi;
+}
+
 /**
  * A got instance per provider: phase timeouts, a keep-alive agent, retries only for requests marked
  * safe to repeat, and a redacted transcript of every exchange logged at debug level.
@@ -109,15 +135,12 @@ export function createHttpClient(input: HttpClientOptionsInput): HttpClient {
   const redactor = input.redactor ?? genericRedactor;
   const redactText = (text: string): string => redactor.redactText(text);
   const logger = redactingLogger(input.logger ?? silentLogger, redactor);
-  const agent = {
-    http: new http.Agent({ keepAlive: true, maxSockets: options.maxSockets }),
-    https: new https.Agent({ keepAlive: true, maxSockets: options.maxSockets }),
-  };
 
-  const instance = got.extend({
-    agent,
+  const gotOptions: ExtendOptions = {
     throwHttpErrors: false,
     followRedirect: false,
+    // In the instance's defaults, not each request's options: got merges every key it is given per request.
+    responseType: 'text',
     timeout: {
       connect: options.timeouts.connectMs,
       secureConnect: options.timeouts.connectMs,
@@ -137,7 +160,26 @@ export function createHttpClient(input: HttpClientOptionsInput): HttpClient {
       },
     },
     hooks: attemptHooks,
-  });
+  };
+  let runtime: ClientRuntime | undefined;
+  // node:http and node:https too (about 8 ms of a cold start): a host that makes no client needs neither.
+  const loading = Promise.all([loadGot(), loadOtelApi(), import('node:http'), import('node:https')]).then(
+    ([module, api, http, https]): ClientRuntime => {
+      const agent = {
+        http: new http.Agent({ keepAlive: true, maxSockets: options.maxSockets }),
+        https: new https.Agent({ keepAlive: true, maxSockets: options.maxSockets }),
+      };
+      runtime = {
+        instance: module.got.extend({ ...gotOptions, agent }),
+        agent,
+        isRequestError: (error) => error instanceof module.RequestError,
+        api,
+      };
+      return runtime;
+    },
+  );
+  // A failed load surfaces on the first request (as PROVIDER_UNAVAILABLE), not as an unhandled rejection.
+  loading.catch(() => undefined);
 
   // Built only for a logger that writes: redacting the bodies was 13 % of a Payture binding's CPU
   // (docs/performance.md, scenario 1).
@@ -148,24 +190,20 @@ export function createHttpClient(input: HttpClientOptionsInput): HttpClient {
     body.length > options.transcriptBodyLimit ? `${body.slice(0, options.transcriptBodyLimit)}…` : body;
 
   return {
+    // Before the first load no socket exists: there is nothing to free.
     close: () => {
-      agent.http.destroy();
-      agent.https.destroy();
+      runtime?.agent.http.destroy();
+      runtime?.agent.https.destroy();
     },
     async request(request) {
       const started = performance.now();
+      let ready = runtime;
       const body = encodeBody(request);
       const requestBody = body?.text;
       const url = request.searchParams
         ? `${request.url}${request.url.includes('?') ? '&' : '?'}${new URLSearchParams(request.searchParams).toString()}`
         : request.url;
-      const attempts = new HttpAttempts({
-        client: options.name,
-        method: request.method,
-        url,
-        command: request.command,
-        redactor,
-      });
+      let attempts: HttpAttempts | undefined;
       const base = (): Omit<TranscriptEntry, 'durationMs'> => ({
         client: options.name,
         method: request.method,
@@ -177,13 +215,20 @@ export function createHttpClient(input: HttpClientOptionsInput): HttpClient {
         ...(requestBody === undefined ? {} : { requestBody: redactText(requestBody) }),
       });
       try {
-        const response = await instance(url, {
+        ready ??= await loading;
+        attempts = new HttpAttempts(ready.api, {
+          client: options.name,
+          method: request.method,
+          url,
+          command: request.command,
+          redactor,
+        });
+        const response = await ready.instance(url, {
           method: request.method,
           headers:
             body === undefined ? request.headers : { ...request.headers, 'content-type': body.contentType },
           ...(body === undefined ? {} : { body: body.text }),
           context: { safeToRetry: request.safeToRetry === true, [ATTEMPTS_CONTEXT_KEY]: attempts },
-          responseType: 'text',
         });
         const durationMs = performance.now() - started;
         transcript(() => ({
@@ -210,7 +255,7 @@ export function createHttpClient(input: HttpClientOptionsInput): HttpClient {
       } catch (error) {
         if (error instanceof CardBindingError) throw error;
         const durationMs = performance.now() - started;
-        const code = error instanceof RequestError ? error.code : 'UNKNOWN';
+        const code = ready !== undefined && ready.isRequestError(error) ? error.code : 'UNKNOWN';
         transcript(() => ({ ...base(), durationMs, error: code }));
         throw new CardBindingError(
           'PROVIDER_UNAVAILABLE',
@@ -224,7 +269,7 @@ export function createHttpClient(input: HttpClientOptionsInput): HttpClient {
           },
         );
       } finally {
-        attempts.close();
+        attempts?.close();
       }
     },
   };

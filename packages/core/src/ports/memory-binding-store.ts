@@ -10,6 +10,7 @@ import type { NewWorkItem, WorkItem, WorkStatus } from '../work/work-item.js';
 import type { BindingStore, CreateResult, UpdateResult, UpdateWrites } from './binding-store.js';
 import { type Clock, systemClock } from './clock.js';
 import type { ClaimWorkInput } from './work-queue.js';
+import { copyStored } from './copy-stored.js';
 
 const InMemoryBindingStoreOptions = z.object({
   /**
@@ -72,7 +73,7 @@ export class InMemoryBindingStore implements BindingStore {
     if (idempotencyKey !== undefined) {
       const existingId = this.#byIdempotencyKey.get(idempotencyKey);
       const existing = existingId === undefined ? undefined : this.#bindings.get(existingId);
-      if (existing) return { created: false, record: structuredClone(existing) };
+      if (existing) return { created: false, record: copyStored(existing) };
     }
     // Checked before any index is written, so a refused record leaves no key pointing at another binding.
     if (this.#bindings.has(record.id)) {
@@ -80,12 +81,12 @@ export class InMemoryBindingStore implements BindingStore {
       throw new CardBindingError('INVALID_STATE', `Binding id collision: ${record.id}`, { retryable: true });
     }
     if (idempotencyKey !== undefined) this.#byIdempotencyKey.set(idempotencyKey, record.id);
-    this.#bindings.set(record.id, structuredClone(record));
-    this.#audit.set(record.id, [structuredClone(audit)]);
+    this.#bindings.set(record.id, copyStored(record));
+    this.#audit.set(record.id, [copyStored(audit)]);
     this.#work.enqueue(work, audit.at);
     for (const lookupKey of record.lookupKeys)
       this.#byLookupKey.set(lookupIndexKey(record.provider, lookupKey), record.id);
-    return { created: true, record: structuredClone(record) };
+    return { created: true, record: copyStored(record) };
   }
 
   async get(id: string): Promise<BindingRecord | undefined> {
@@ -117,17 +118,19 @@ export class InMemoryBindingStore implements BindingStore {
       const existingId = this.#cardByToken.get(tokenKey);
       savedCard = existingId === undefined ? undefined : this.#cards.get(existingId);
       if (!savedCard) {
-        savedCard = structuredClone(card);
+        savedCard = copyStored(card);
         this.#cards.set(card.id, savedCard);
         this.#cardByToken.set(tokenKey, card.id);
       }
     }
-    const record: BindingRecord = structuredClone({
+    // Only the patch is the caller's: the rest is the stored version's, never changed in place (a write
+    // replaces the record, a read hands out a copy), so the new version may share it.
+    const record: BindingRecord = {
       ...current,
-      ...patch,
+      ...copyStored(patch),
       ...(savedCard ? { card: toCardView(savedCard) } : {}),
       version: current.version + 1,
-    });
+    };
     this.#bindings.set(id, record);
     for (const lookupKey of patch.lookupKeys ?? []) {
       const key = lookupIndexKey(record.provider, lookupKey);
@@ -135,23 +138,23 @@ export class InMemoryBindingStore implements BindingStore {
       if (!this.#byLookupKey.has(key)) this.#byLookupKey.set(key, id);
     }
     const history = this.#audit.get(id) ?? [];
-    history.push(structuredClone({ ...writes.audit, version: record.version }));
+    history.push(copyStored({ ...writes.audit, version: record.version }));
     this.#audit.set(id, history);
     this.#work.enqueue(writes.work ?? [], writes.audit.at);
-    const stored = structuredClone(record);
+    const stored = copyStored(record);
     return savedCard
-      ? { ok: true, record: stored, card: structuredClone(savedCard) }
+      ? { ok: true, record: stored, card: copyStored(savedCard) }
       : { ok: true, record: stored };
   }
 
   async listAudit(bindingId: string): Promise<AuditEntry[]> {
-    return structuredClone(this.#audit.get(bindingId) ?? []);
+    return copyStored(this.#audit.get(bindingId) ?? []);
   }
 
   async listCards(customerId: string): Promise<SavedCard[]> {
     return [...this.#cards.values()]
       .filter((card) => card.customerId === customerId)
-      .map((card) => structuredClone(card));
+      .map((card) => copyStored(card));
   }
 
   async getCard(cardId: string): Promise<SavedCard | undefined> {
@@ -195,7 +198,7 @@ export class InMemoryBindingStore implements BindingStore {
       .filter((record) => !isTerminal(record.status) && record.expiresAt.getTime() <= now.getTime())
       .sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime())
       .slice(0, limit)
-      .map((record) => structuredClone(record));
+      .map((record) => copyStored(record));
   }
 
   /** Drops finished bindings last changed before `olderThan`, with their audit rows and index keys. */
@@ -244,5 +247,5 @@ function tokenIndexKey(card: SavedCard): string {
 }
 
 function copy<T>(value: T | undefined): T | undefined {
-  return value === undefined ? undefined : structuredClone(value);
+  return value === undefined ? undefined : copyStored(value);
 }

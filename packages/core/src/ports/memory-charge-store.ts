@@ -11,6 +11,7 @@ import type {
   ChargeUpdateResult,
   RefundUpdateResult,
 } from './charge-store.js';
+import { copyStored } from './copy-stored.js';
 
 const DEFAULT_LIST_LIMIT = 100;
 
@@ -24,6 +25,9 @@ const DEFAULT_LIST_LIMIT = 100;
 export class InMemoryChargeStore implements ChargeStore {
   readonly #charges = new Map<string, ChargeRecord>();
   readonly #chargeByKey = new Map<string, string>();
+  /** Charge ids per card and per customer, so a card's history (read on every charge) is no full scan. */
+  readonly #byCard = new Map<string, string[]>();
+  readonly #byCustomer = new Map<string, string[]>();
   readonly #refunds = new Map<string, RefundRecord>();
   readonly #refundByKey = new Map<string, string>();
   readonly #audit = new Map<string, ChargeAuditEntry[]>();
@@ -35,14 +39,16 @@ export class InMemoryChargeStore implements ChargeStore {
     const key = pairKey(record.customerId, record.idempotencyKey);
     const existingId = this.#chargeByKey.get(key);
     const existing = existingId === undefined ? undefined : this.#charges.get(existingId);
-    if (existing) return { created: false, record: structuredClone(existing) };
+    if (existing) return { created: false, record: copyStored(existing) };
     if (this.#charges.has(record.id)) {
       throw new CardBindingError('INVALID_STATE', `Charge id collision: ${record.id}`, { retryable: true });
     }
-    this.#charges.set(record.id, structuredClone(record));
+    this.#charges.set(record.id, copyStored(record));
     this.#chargeByKey.set(key, record.id);
+    pushTo(this.#byCard, record.card.id, record.id);
+    pushTo(this.#byCustomer, record.customerId, record.id);
     this.#appendAudit(audit);
-    return { created: true, record: structuredClone(record) };
+    return { created: true, record: copyStored(record) };
   }
 
   async getCharge(id: string): Promise<ChargeRecord | undefined> {
@@ -58,7 +64,17 @@ export class InMemoryChargeStore implements ChargeStore {
   }
 
   async listCharges(filter: ChargeFilter): Promise<ChargeRecord[]> {
-    return [...this.#charges.values()]
+    const ids =
+      filter.cardId !== undefined
+        ? (this.#byCard.get(filter.cardId) ?? [])
+        : filter.customerId !== undefined
+          ? (this.#byCustomer.get(filter.customerId) ?? [])
+          : [...this.#charges.keys()];
+    return ids
+      .flatMap((id) => {
+        const charge = this.#charges.get(id);
+        return charge ? [charge] : [];
+      })
       .filter(
         (charge) =>
           (filter.customerId === undefined || charge.customerId === filter.customerId) &&
@@ -76,7 +92,7 @@ export class InMemoryChargeStore implements ChargeStore {
     const record = applyChargePatch(current, cas.patch);
     this.#charges.set(id, record);
     if (cas.audit) this.#appendAudit({ ...cas.audit, version: record.version });
-    return { ok: true, record: structuredClone(record) };
+    return { ok: true, record: copyStored(record) };
   }
 
   async listChargesToReconcile(now: Date, limit: number): Promise<ChargeRecord[]> {
@@ -89,7 +105,7 @@ export class InMemoryChargeStore implements ChargeStore {
       )
       .sort((a, b) => (a.reconcileAt?.getTime() ?? 0) - (b.reconcileAt?.getTime() ?? 0))
       .slice(0, limit)
-      .map((charge) => structuredClone(charge));
+      .map((charge) => copyStored(charge));
   }
 
   async createRefund(
@@ -100,7 +116,7 @@ export class InMemoryChargeStore implements ChargeStore {
     const key = pairKey(refund.chargeId, refund.idempotencyKey);
     const existingId = this.#refundByKey.get(key);
     const existing = existingId === undefined ? undefined : this.#refunds.get(existingId);
-    if (existing) return { created: false, refund: structuredClone(existing) };
+    if (existing) return { created: false, refund: copyStored(existing) };
     const current = this.#charges.get(refund.chargeId);
     if (!current || current.version !== charge.expectedVersion) {
       return { conflict: true, charge: copy(current) };
@@ -111,10 +127,10 @@ export class InMemoryChargeStore implements ChargeStore {
     const updated = applyChargePatch(current, charge.patch);
     this.#charges.set(current.id, updated);
     if (charge.audit) this.#appendAudit({ ...charge.audit, version: updated.version });
-    this.#refunds.set(refund.id, structuredClone(refund));
+    this.#refunds.set(refund.id, copyStored(refund));
     this.#refundByKey.set(key, refund.id);
     this.#appendAudit(audit);
-    return { created: true, refund: structuredClone(refund), charge: structuredClone(updated) };
+    return { created: true, refund: copyStored(refund), charge: copyStored(updated) };
   }
 
   async getRefund(id: string): Promise<RefundRecord | undefined> {
@@ -125,7 +141,7 @@ export class InMemoryChargeStore implements ChargeStore {
     return [...this.#refunds.values()]
       .filter((refund) => refund.chargeId === chargeId)
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1))
-      .map((refund) => structuredClone(refund));
+      .map((refund) => copyStored(refund));
   }
 
   async updateRefund(
@@ -147,11 +163,11 @@ export class InMemoryChargeStore implements ChargeStore {
     const refund = applyRefundPatch(current, input.patch);
     this.#refunds.set(id, refund);
     if (input.audit) this.#appendAudit({ ...input.audit, version: refund.version });
-    if (!input.charge || !currentCharge) return { ok: true, refund: structuredClone(refund) };
+    if (!input.charge || !currentCharge) return { ok: true, refund: copyStored(refund) };
     const charge = applyChargePatch(currentCharge, input.charge.patch);
     this.#charges.set(charge.id, charge);
     if (input.charge.audit) this.#appendAudit({ ...input.charge.audit, version: charge.version });
-    return { ok: true, refund: structuredClone(refund), charge: structuredClone(charge) };
+    return { ok: true, refund: copyStored(refund), charge: copyStored(charge) };
   }
 
   async listRefundsToReconcile(now: Date, limit: number): Promise<RefundRecord[]> {
@@ -164,12 +180,12 @@ export class InMemoryChargeStore implements ChargeStore {
       )
       .sort((a, b) => (a.reconcileAt?.getTime() ?? 0) - (b.reconcileAt?.getTime() ?? 0))
       .slice(0, limit)
-      .map((refund) => structuredClone(refund));
+      .map((refund) => copyStored(refund));
   }
 
   async listChargeAudit(chargeId: string): Promise<ChargeAuditEntry[]> {
     // The port's order, as the PostgreSQL store's ORDER BY: time, subject (charge first), version, id.
-    return structuredClone(this.#audit.get(chargeId) ?? []).sort(
+    return copyStored(this.#audit.get(chargeId) ?? []).sort(
       (a, b) =>
         a.at.getTime() - b.at.getTime() ||
         (a.subject === b.subject ? 0 : a.subject === 'charge' ? -1 : 1) ||
@@ -180,9 +196,15 @@ export class InMemoryChargeStore implements ChargeStore {
 
   #appendAudit(entry: ChargeAuditEntry): void {
     const history = this.#audit.get(entry.chargeId) ?? [];
-    history.push(structuredClone(entry));
+    history.push(copyStored(entry));
     this.#audit.set(entry.chargeId, history);
   }
+}
+
+function pushTo(index: Map<string, string[]>, key: string, id: string): void {
+  const ids = index.get(key);
+  if (ids) ids.push(id);
+  else index.set(key, [id]);
 }
 
 function pairKey(a: string, b: string): string {
@@ -190,5 +212,5 @@ function pairKey(a: string, b: string): string {
 }
 
 function copy<T>(value: T | undefined): T | undefined {
-  return value === undefined ? undefined : structuredClone(value);
+  return value === undefined ? undefined : copyStored(value);
 }

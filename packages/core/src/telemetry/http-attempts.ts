@@ -1,9 +1,10 @@
-import { type Attributes, type Context, context, type Span, SpanKind } from '@opentelemetry/api';
+import type { Attributes, Context, Span } from '@opentelemetry/api';
 import type { AfterResponseHook, BeforeRequestHook, RequestError } from 'got';
 import type { Redactor } from '../redaction/redact.js';
 import { TelemetryAttributes } from './attribute-names.js';
 import { cardbindInstruments } from './instruments.js';
 import { markError } from './operation-span.js';
+import type { OtelApi } from './otel-api.js';
 import { cardbindTracer } from './tracer.js';
 
 /** Where a request's attempts live in got's per-request `context`, which every hook can read. */
@@ -26,16 +27,22 @@ export interface AttemptTarget {
  */
 export class HttpAttempts {
   // got runs its hooks after awaits of its own: the caller's span is taken while it is still active.
-  readonly #parent: Context = context.active();
+  readonly #parent: Context;
   #span: Span | undefined;
   #startedAt = 0;
 
-  constructor(private readonly target: AttemptTarget) {}
+  /** `api`: the loaded OpenTelemetry API (the client loads it with got, before its first request). */
+  constructor(
+    private readonly api: OtelApi,
+    private readonly target: AttemptTarget,
+  ) {
+    this.#parent = api.context.active();
+  }
 
   begin(url: URL | string | undefined, resendCount: number): void {
     if (this.#span) this.#end(undefined, '_OTHER');
     const { client, method, command } = this.target;
-    const span = cardbindTracer().startSpan(method, { kind: SpanKind.CLIENT }, this.#parent);
+    const span = cardbindTracer(this.api).startSpan(method, { kind: this.api.SpanKind.CLIENT }, this.#parent);
     if (span.isRecording()) {
       const parsed = url instanceof URL ? url : new URL(url ?? this.target.url);
       span.setAttribute(TelemetryAttributes.httpMethod, method);
@@ -82,7 +89,7 @@ export class HttpAttempts {
     if (command !== undefined) attributes[TelemetryAttributes.command] = command;
     if (statusCode !== undefined) attributes[TelemetryAttributes.httpStatusCode] = statusCode;
     if (errorType !== undefined) attributes[TelemetryAttributes.errorType] = errorType;
-    cardbindInstruments().providerRequestDuration.record(
+    cardbindInstruments(this.api).providerRequestDuration.record(
       (performance.now() - this.#startedAt) / 1000,
       attributes,
     );

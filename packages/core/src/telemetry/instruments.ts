@@ -1,5 +1,6 @@
-import { type Counter, type Histogram, type MeterProvider, metrics } from '@opentelemetry/api';
+import type { Counter, Histogram, MeterProvider } from '@opentelemetry/api';
 import { TelemetryMetrics } from './attribute-names.js';
+import { loadedOtelApi, loadOtelApi, type OtelApi } from './otel-api.js';
 import { CORE_VERSION, TELEMETRY_SCOPE } from './scope.js';
 import { observeWorkItems } from './work-gauge.js';
 
@@ -22,13 +23,23 @@ let instruments: Instruments | undefined;
  * taken before the host registers its SDK stays a no-op for good, so the provider is looked up on each
  * use (one global read) and the instruments made again when it changed.
  */
-export function cardbindInstruments(): Instruments {
-  const current = metrics.getMeterProvider();
+export function cardbindInstruments(api: OtelApi): Instruments {
+  const current = api.metrics.getMeterProvider();
   if (instruments === undefined || current !== provider) {
     provider = current;
     instruments = createInstruments(current);
   }
   return instruments;
+}
+
+/**
+ * Records with cardbind's instruments. Every operation that records runs inside a traced one, which
+ * has loaded the API by then; should one not, the value is recorded once the load completes.
+ */
+export function recordMetric(record: (instruments: Instruments) => void): void {
+  const api = loadedOtelApi();
+  if (api) record(cardbindInstruments(api));
+  else void loadOtelApi().then((loaded) => record(cardbindInstruments(loaded)));
 }
 
 function createInstruments(meterProvider: MeterProvider): Instruments {

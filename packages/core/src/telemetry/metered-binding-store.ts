@@ -1,7 +1,7 @@
 import { isTerminal } from '../binding/state.js';
 import type { BindingStore } from '../ports/binding-store.js';
 import { TelemetryAttributes } from './attribute-names.js';
-import { cardbindInstruments } from './instruments.js';
+import { recordMetric } from './instruments.js';
 
 /**
  * Counts bindings started and ended where the store confirms it: a create that inserted, a
@@ -14,9 +14,11 @@ export function meterBindingStore(store: BindingStore): BindingStore {
     create: async (record, audit, work) => {
       const created = await store.create(record, audit, work);
       if (created.created) {
-        cardbindInstruments().bindingsStarted.add(1, {
-          [TelemetryAttributes.provider]: created.record.provider,
-        });
+        recordMetric((instruments) =>
+          instruments.bindingsStarted.add(1, {
+            [TelemetryAttributes.provider]: created.record.provider,
+          }),
+        );
       }
       return created;
     },
@@ -24,11 +26,13 @@ export function meterBindingStore(store: BindingStore): BindingStore {
       const result = await store.update(id, expectedVersion, patch, writes);
       const { from, to, failureCode } = writes.audit;
       if (result.ok && from !== to && isTerminal(to)) {
-        cardbindInstruments().bindingsEnded.add(1, {
-          [TelemetryAttributes.provider]: result.record.provider,
-          [TelemetryAttributes.outcome]: to,
-          ...(failureCode === undefined ? {} : { [TelemetryAttributes.errorCode]: failureCode }),
-        });
+        recordMetric((instruments) =>
+          instruments.bindingsEnded.add(1, {
+            [TelemetryAttributes.provider]: result.record.provider,
+            [TelemetryAttributes.outcome]: to,
+            ...(failureCode === undefined ? {} : { [TelemetryAttributes.errorCode]: failureCode }),
+          }),
+        );
       }
       return result;
     },

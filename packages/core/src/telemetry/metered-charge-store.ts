@@ -1,7 +1,7 @@
 import { isChargeSettled } from '../charge/charge-state.js';
 import type { ChargeStore } from '../ports/charge-store.js';
 import { TelemetryAttributes } from './attribute-names.js';
-import { cardbindInstruments } from './instruments.js';
+import { recordMetric } from './instruments.js';
 
 /**
  * Counts charges started and settled where the store confirms it (an insert, a won compare-and-set),
@@ -13,9 +13,11 @@ export function meterChargeStore(store: ChargeStore): ChargeStore {
     createCharge: async (record, audit) => {
       const created = await store.createCharge(record, audit);
       if (created.created) {
-        cardbindInstruments().chargesStarted.add(1, {
-          [TelemetryAttributes.provider]: created.record.provider,
-        });
+        recordMetric((instruments) =>
+          instruments.chargesStarted.add(1, {
+            [TelemetryAttributes.provider]: created.record.provider,
+          }),
+        );
       }
       return created;
     },
@@ -25,11 +27,13 @@ export function meterChargeStore(store: ChargeStore): ChargeStore {
       // Only a write that moved the charge there counts: its audit row names where it came from.
       if (result.ok && settled && cas.audit && cas.audit.from !== result.record.status) {
         const { failureCode } = cas.audit;
-        cardbindInstruments().chargesEnded.add(1, {
-          [TelemetryAttributes.provider]: result.record.provider,
-          [TelemetryAttributes.outcome]: result.record.status,
-          ...(failureCode === undefined ? {} : { [TelemetryAttributes.errorCode]: failureCode }),
-        });
+        recordMetric((instruments) =>
+          instruments.chargesEnded.add(1, {
+            [TelemetryAttributes.provider]: result.record.provider,
+            [TelemetryAttributes.outcome]: result.record.status,
+            ...(failureCode === undefined ? {} : { [TelemetryAttributes.errorCode]: failureCode }),
+          }),
+        );
       }
       return result;
     },

@@ -1,6 +1,7 @@
-import { type Span, SpanStatusCode } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import { CardBindingError, type CardBindingFailure } from '../errors.js';
 import { TelemetryAttributes } from './attribute-names.js';
+import { loadedOtelApi, withOtelApi } from './otel-api.js';
 import { cardbindTracer } from './tracer.js';
 
 /**
@@ -13,18 +14,20 @@ export function inSpan<T>(
   operation: (span: Span) => Promise<T>,
   describe: (span: Span, result: T) => void,
 ): Promise<T> {
-  return cardbindTracer().startActiveSpan(name, async (span) => {
-    try {
-      const result = await operation(span);
-      if (span.isRecording()) describe(span, result);
-      return result;
-    } catch (error) {
-      if (span.isRecording()) markThrown(span, error);
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+  return withOtelApi((api) =>
+    cardbindTracer(api).startActiveSpan(name, async (span) => {
+      try {
+        const result = await operation(span);
+        if (span.isRecording()) describe(span, result);
+        return result;
+      } catch (error) {
+        if (span.isRecording()) markThrown(span, error);
+        throw error;
+      } finally {
+        span.end();
+      }
+    }),
+  );
 }
 
 /**
@@ -41,7 +44,9 @@ export function markThrown(span: Span, error: unknown): void {
 /** ERROR status with `error.type`; the description is the type too, never a message. */
 export function markError(span: Span, type: string): void {
   span.setAttribute(TelemetryAttributes.errorType, type);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: type });
+  // A span exists only once an operation loaded the API, so its status codes are there too.
+  const code = loadedOtelApi()?.SpanStatusCode.ERROR;
+  if (code !== undefined) span.setStatus({ code, message: type });
 }
 
 /** A failure's codes. A declined card is an outcome, not an error: this sets no status. */

@@ -1,7 +1,8 @@
-import { type Span, trace } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import type { WorkItem, WorkKind } from '../work/work-item.js';
 import { TelemetryAttributes } from './attribute-names.js';
 import { inSpan, markError } from './operation-span.js';
+import { loadedOtelApi } from './otel-api.js';
 
 /** How one run of an item ended: done, to be retried, or failed for good. */
 export type WorkOutcome = 'done' | 'retry' | 'failed';
@@ -51,7 +52,8 @@ export function markWorkOutcome(
 
 /** Names the provider on the active span, for a step that learns it only from the stored binding. */
 export function markActiveProvider(provider: string): void {
-  const span = trace.getActiveSpan();
+  // Called inside a work item's span, whose start loaded the API.
+  const span = loadedOtelApi()?.trace.getActiveSpan();
   if (span?.isRecording()) span.setAttribute(TelemetryAttributes.provider, provider);
 }
 

@@ -1,5 +1,6 @@
 import type { ClaimWorkInput } from '../ports/work-queue.js';
 import type { NewWorkItem, WorkItem, WorkStatus } from './work-item.js';
+import { copyStored } from '../ports/copy-stored.js';
 
 /**
  * Work items in one process's memory, with the same lease rules as a database's queue. The in-memory
@@ -14,15 +15,23 @@ export class InMemoryWorkQueue {
       if (this.#items.has(item.id)) continue;
       this.#items.set(
         item.id,
-        structuredClone({ ...item, status: 'pending', attempts: 0, createdAt: now, updatedAt: now }),
+        copyStored({ ...item, status: 'pending', attempts: 0, createdAt: now, updatedAt: now }),
       );
     }
   }
 
   claim({ now, owner, leaseMs, limit, ids }: ClaimWorkInput): WorkItem[] {
-    const wanted = ids === undefined ? undefined : new Set(ids);
-    const due = [...this.#items.values()]
-      .filter((item) => (wanted === undefined || wanted.has(item.id)) && isDue(item, now))
+    // The items a transition just wrote are looked up by id: scanning every item the store ever held
+    // made each in-process run cost O(items) (docs/performance.md, scenario 1 with listeners).
+    const candidates =
+      ids === undefined
+        ? [...this.#items.values()]
+        : [...new Set(ids)].flatMap((id) => {
+            const item = this.#items.get(id);
+            return item ? [item] : [];
+          });
+    const due = candidates
+      .filter((item) => isDue(item, now))
       .sort((a, b) => a.runAt.getTime() - b.runAt.getTime())
       .slice(0, limit);
     return due.map((item) => {
@@ -35,7 +44,7 @@ export class InMemoryWorkQueue {
         updatedAt: now,
       };
       this.#items.set(item.id, leased);
-      return structuredClone(leased);
+      return copyStored(leased);
     });
   }
 
@@ -70,7 +79,7 @@ export class InMemoryWorkQueue {
       .filter((item) => filter.bindingId === undefined || item.bindingId === filter.bindingId)
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
       .slice(0, filter.limit ?? 100)
-      .map((item) => structuredClone(item));
+      .map((item) => copyStored(item));
   }
 
   /** Forgets a purged binding's finished items. */

@@ -1,6 +1,7 @@
 import type { CardBindingProvider } from '../provider.js';
-import { type BindingRecord, toBinding } from '../binding/binding.js';
+import { type Binding, type BindingRecord, toBinding } from '../binding/binding.js';
 import type { BindingStatus } from '../binding/status.js';
+import { jsonSnapshot } from './json-snapshot.js';
 import type { NewWorkItem } from './work-item.js';
 import type { WorkOptions } from './work-options.js';
 
@@ -15,21 +16,44 @@ export interface TransitionWorkInput {
   options: WorkOptions;
 }
 
+/** What a `binding.event` item tells the listeners, as the transition that wrote it built it. */
+export interface TransitionEventContent {
+  /** The item's id: the event's. */
+  id: string;
+  from: BindingStatus | null;
+  to: BindingStatus;
+  binding: Binding;
+}
+
+/** The items to write with a transition, and its event as objects for the process that wrote it. */
+export interface TransitionWork {
+  items: NewWorkItem[];
+  /**
+   * The event item's content before it became JSON: the writing process delivers this at once instead
+   * of parsing back the payload it just built. A worker, on a redelivery, parses the stored payload.
+   */
+  event?: TransitionEventContent;
+}
+
 /**
  * The work one transition causes, with ids derived from the binding and its new version: a replay of
  * the same write names the same items, and a listener sees the same event id on every redelivery.
  */
-export function transitionWork(input: TransitionWorkInput): NewWorkItem[] {
+export function transitionWork(input: TransitionWorkInput): TransitionWork {
   const { provider, from, record, saved, hasListeners, options } = input;
   const now = record.updatedAt;
   const base = `${record.id}.${record.version}`;
   const items: NewWorkItem[] = [];
+  let event: TransitionEventContent | undefined;
   if (hasListeners) {
+    const binding = toBinding(record);
+    event = { id: `evt_${base}`, from, to: record.status, binding };
     items.push({
-      id: `evt_${base}`,
+      id: event.id,
       kind: 'binding.event',
       bindingId: record.id,
-      payload: { from, to: record.status, binding: JSON.parse(JSON.stringify(toBinding(record))) },
+      // The payload is stored JSON (dates as ISO strings); the event object above is not written.
+      payload: { from, to: record.status, binding: jsonSnapshot(binding) ?? null },
       runAt: now,
       deadline: new Date(now.getTime() + options.eventDeadlineMs),
     });
@@ -54,5 +78,5 @@ export function transitionWork(input: TransitionWorkInput): NewWorkItem[] {
       deadline: afterStepDeadline,
     });
   }
-  return items;
+  return event ? { items, event } : { items };
 }

@@ -12,6 +12,7 @@ import type { BindingTransitionEvent, CardBindingListener } from '../ports/liste
 import type { Logger } from '../ports/logger.js';
 import { markActiveProvider, markWorkOutcome, traceWorkItem } from '../telemetry/work-spans.js';
 import { toCardBindingError } from '../to-card-binding-error.js';
+import type { TransitionEventContent, TransitionWork } from './transition-work.js';
 import type { WorkItem } from './work-item.js';
 import { retryDelayMs, type WorkOptions } from './work-options.js';
 
@@ -63,14 +64,15 @@ export class WorkRunner {
    * Runs the items a transition of this process just wrote: listener events before returning (so a host
    * sees them as it did before they were durable), provider after-steps in the background.
    */
-  async runNow(ids: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
+  async runNow(work: TransitionWork): Promise<void> {
+    if (work.items.length === 0) return;
+    const ids = work.items.map((item) => item.id);
     // The transition is committed: a store that fails now must not fail the caller's call. What could
     // not be claimed or settled stays in the store, and a worker round does it (a lease runs out).
     try {
       const items = await this.#claim({ ids, limit: ids.length });
       for (const item of items) {
-        if (item.kind === 'binding.event') await this.run(item);
+        if (item.kind === 'binding.event') await this.run(item, work.event);
         else this.#background.run({ bindingId: item.bindingId, kind: item.kind }, () => this.run(item));
       }
     } catch (error) {
@@ -94,13 +96,14 @@ export class WorkRunner {
     return this.#background.settled();
   }
 
-  async run(item: WorkItem): Promise<void> {
-    return traceWorkItem(item, (span) => this.#run(item, span));
+  /** `written`: the event as the transition of this process built it (see `TransitionWork.event`). */
+  async run(item: WorkItem, written?: TransitionEventContent): Promise<void> {
+    return traceWorkItem(item, (span) => this.#run(item, span, written));
   }
 
-  async #run(item: WorkItem, span: Span): Promise<void> {
+  async #run(item: WorkItem, span: Span, written: TransitionEventContent | undefined): Promise<void> {
     const { store, clock, logger, options } = this.deps;
-    const failure = await this.#perform(item);
+    const failure = await this.#perform(item, written);
     const now = clock.now();
     if (!failure) {
       markWorkOutcome(span, 'done');
@@ -134,9 +137,12 @@ export class WorkRunner {
   }
 
   /** Runs the item; says why it did not work, or nothing when it did. */
-  async #perform(item: WorkItem): Promise<WorkFailure | undefined> {
+  async #perform(
+    item: WorkItem,
+    written: TransitionEventContent | undefined,
+  ): Promise<WorkFailure | undefined> {
     try {
-      if (item.kind === 'binding.event') return await this.#deliver(item);
+      if (item.kind === 'binding.event') return await this.#deliver(item, written);
       await this.#afterStep(item);
       return undefined;
     } catch (thrown) {
@@ -149,11 +155,13 @@ export class WorkRunner {
     }
   }
 
-  async #deliver(item: WorkItem): Promise<WorkFailure | undefined> {
-    const payload = EventPayload.safeParse(item.payload);
-    if (!payload.success) return { code: 'INVALID_STATE', retryable: false };
-    const { from, to, binding } = payload.data;
-    const event: BindingTransitionEvent = { id: item.id, binding, from, to };
+  async #deliver(
+    item: WorkItem,
+    written: TransitionEventContent | undefined,
+  ): Promise<WorkFailure | undefined> {
+    const event = written?.id === item.id ? written : this.#storedEvent(item);
+    if (!event) return { code: 'INVALID_STATE', retryable: false };
+    const { to, from, binding } = event;
     const terminal = to !== from && (to === 'succeeded' || to === 'failed' || to === 'expired');
     let failed = false;
     for (const listener of this.deps.listeners) {
@@ -167,6 +175,14 @@ export class WorkRunner {
     }
     // Every listener was called; one that threw gets the event again later (so do the others: at least once).
     return failed ? { code: 'LISTENER_FAILED', retryable: true } : undefined;
+  }
+
+  /** The event a worker redelivers, from the item's stored payload (JSON: dates as strings). */
+  #storedEvent(item: WorkItem): BindingTransitionEvent | undefined {
+    const payload = EventPayload.safeParse(item.payload);
+    if (!payload.success) return undefined;
+    const { from, to, binding } = payload.data;
+    return { id: item.id, binding, from, to };
   }
 
   async #afterStep(item: WorkItem): Promise<void> {
