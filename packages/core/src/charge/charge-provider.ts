@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SavedCard } from '../card.js';
 import { CardBindingError } from '../errors.js';
 import { NextAction } from '../next-action.js';
-import type { CallbackRequest} from '../provider.js';
+import type { CallbackRequest } from '../provider.js';
 import { ProviderRef } from '../provider.js';
 import type { ChargeStatus } from './charge-status.js';
 import type { Money } from './money.js';
