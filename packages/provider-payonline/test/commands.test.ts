@@ -1,26 +1,9 @@
-import { createHttpClient, type HttpClient, type HttpRequest } from '@cardbind/core';
-import { startPayOnlineEmulator, type PayOnlineEmulator } from '@cardbind/testing';
+import { recordingHttpClient, startPayOnlineEmulator, type PayOnlineEmulator } from '@cardbind/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mainAccount } from '../src/commands/merchant-account.js';
 import { PayOnlineClient } from '../src/commands/payonline-client.js';
 import { PayOnlineConfig } from '../src/config.js';
 import { ENDPOINTS } from '../src/wire/endpoints.js';
-
-/** An HttpClient that remembers every request it was asked to send, then sends it. */
-function recording(): { http: HttpClient; sent: HttpRequest[] } {
-  const inner = createHttpClient({ name: 'payonline', retries: 0 });
-  const sent: HttpRequest[] = [];
-  return {
-    sent,
-    http: {
-      request: (request) => {
-        sent.push(request);
-        return inner.request(request);
-      },
-      close: () => inner.close(),
-    },
-  };
-}
 
 let emulator: PayOnlineEmulator;
 beforeAll(async () => {
@@ -39,7 +22,7 @@ describe('every PayOnline method names itself to the HTTP client (telemetry: car
       baseUrl: emulator.baseUrl,
       allowLoopbackHttp: true,
     });
-    const { http, sent } = recording();
+    const { http, sent } = recordingHttpClient('payonline');
     const client = new PayOnlineClient(config, http);
     const ignoreRefusal = (error: unknown): void => void error;
     await client.search('cb-commands');

@@ -1,23 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpClient, type HttpClient, type HttpRequest, Secret } from '@cardbind/core';
-import { PAYTURE_MAGIC_CARDS, startPaytureEmulator, type PaytureEmulator } from '@cardbind/testing';
+import { Secret } from '@cardbind/core';
+import {
+  PAYTURE_MAGIC_CARDS,
+  recordingHttpClient,
+  startPaytureEmulator,
+  type PaytureEmulator,
+} from '@cardbind/testing';
 import { PaytureClient } from '../src/commands/payture-client.js';
-
-/** An HttpClient that remembers every request it was asked to send, then sends it. */
-function recording(): { http: HttpClient; sent: HttpRequest[] } {
-  const inner = createHttpClient({ name: 'payture', retries: 0 });
-  const sent: HttpRequest[] = [];
-  return {
-    sent,
-    http: {
-      request: (request) => {
-        sent.push(request);
-        return inner.request(request);
-      },
-      close: () => inner.close(),
-    },
-  };
-}
 
 let emulator: PaytureEmulator;
 beforeAll(async () => {
@@ -29,7 +18,7 @@ afterAll(async () => {
 
 describe('every vwapi command names itself to the HTTP client (telemetry: cardbind.command)', () => {
   it('sends the command name with each request, the same as the URL it posts to', async () => {
-    const { http, sent } = recording();
+    const { http, sent } = recordingHttpClient('payture');
     const client = new PaytureClient({
       baseUrl: emulator.baseUrl,
       addTerminal: emulator.addTerminal,

@@ -3,6 +3,7 @@ export { FaultSwitchboard } from './faults/fault-switchboard.js';
 export { applyTransportFault } from './faults/apply-transport-fault.js';
 export { startHttpServer, type RunningServer, type RequestHandler } from './http/start-http-server.js';
 export { readBody, readFields } from './http/read-request.js';
+export { recordingHttpClient } from './http/recording-http-client.js';
 export { ManualClock, SequentialIdGenerator } from '@cardbind/core/testing-doubles';
 export { TEST_CARDS, testCardSecrets, type TestCard, type TestCardName } from './cards/test-cards.js';
 export {

@@ -78,7 +78,3 @@ export function fromMajorString(text: string, currency: string): Money {
   }
   return { minor, currency };
 }
-
-export function sameCurrency(a: Money, b: Money): boolean {
-  return a.currency === b.currency;
-}
